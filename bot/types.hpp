@@ -4,7 +4,9 @@
 // bot/ never sees HTTP or platform JSON shapes.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace opas::bot {
@@ -43,11 +45,16 @@ struct inbound {
     std::string chat_id;        // where replies go
     std::string text;           // message text, or chosen option id
     std::string language_hint;  // platform language tag ("fi", "ar-SA"), may be empty
+    bool language_forced = false;  // the channel knows the language (console --lang)
     std::string callback_id;    // Telegram callback query id to acknowledge, else empty
     std::int64_t time = 0;      // unix seconds, as the platform reports it
     // kind == status only:
     std::string status;         // sent | delivered | read | failed
     int error_code = 0;
 };
+
+// The outbox payload of a reply: {"text": ..., "choices": [{"id": ..., "title": ...}]}.
+std::string to_json(const reply& r);
+std::optional<reply> reply_from_json(std::string_view json_text);
 
 }  // namespace opas::bot

@@ -25,6 +25,8 @@ struct config {
     int busy_timeout_ms = 5000;        // how long a statement waits for a lock
     bool synchronous_full = true;      // fsync every commit (FULL) instead of NORMAL
     std::string pseudonym_key;         // hex or raw secret; empty = generate once, keep in meta
+    bool read_only = false;            // open without write access: no migrations, writes fail
+                                       // with status::read_only (report readers, tests)
 };
 
 struct person {
@@ -85,31 +87,56 @@ public:
     bool ping();  // a trivial query succeeds
 
     // Transactions. begin/commit/rollback are the outer transaction; savepoints nest inside.
+    // begin() is BEGIN IMMEDIATE (takes the write lock at once, so no deadlock on upgrade);
+    // begin() inside a transaction and commit() outside one give status::invalid.
+    // rollback() outside a transaction is a no-op (SQLite may already have rolled back after
+    // a failed statement or commit). Savepoint names are [A-Za-z0-9_]+.
+    // rollback_to(name) undoes changes since the savepoint and keeps it open: release it after.
     status begin();
     status commit();
     status rollback();
     status savepoint(std::string_view name);
     status release(std::string_view name);
     status rollback_to(std::string_view name);
+    bool in_transaction() const;
 
     // Dedupe: returns true when the key is new (and records it), false when seen before.
+    // Keys are stored as keyed hashes (a WhatsApp message id encodes the phone number).
     result<bool> mark_seen(std::string_view key, std::int64_t now);
-    bool is_seen(std::string_view key);
+    bool is_seen(std::string_view key);  // false also when the query fails
+    // Housekeeping: forgets keys marked before `older_than` (unix seconds); returns how many.
+    // Telegram redelivers for at most 24 h, WhatsApp for days: keep seen_keep_seconds.
+    static constexpr std::int64_t seen_keep_seconds = 14 * 24 * 3600;
+    result<std::int64_t> prune_seen(std::int64_t older_than);
 
     // People.
     result<person> find_person(std::string_view channel, std::string_view user_id);
     result<person> find_person_by_id(std::int64_t id);
-    // Finds or creates; updates chat_id and last_inbound_at. `is_new` tells if created.
+    // Finds or creates; updates chat_id and last_inbound_at (never moves it back).
+    // `is_new` tells if created. Does not touch `unreachable`.
     result<person> upsert_person(std::string_view channel, std::string_view user_id,
                                  std::string_view chat_id, std::int64_t now);
     status save_person(std::int64_t id, std::string_view language, std::string_view state);
     status mark_unreachable(std::int64_t id, bool unreachable);
     std::string pseudonym_of(std::string_view channel, std::string_view user_id) const;
+    // Retention: people whose last message is older than `unix_seconds`, oldest id first.
+    result<std::vector<person>> people_inactive_since(std::int64_t unix_seconds);
+    // Erasure: deletes the person's row; their outbox rows go with it (ON DELETE CASCADE).
+    // secure_delete overwrites the freed bytes in the pages. After the commit, call
+    // checkpoint() so that the old page images leave the -wal file too.
+    status erase_person(std::int64_t id);
+    // PRAGMA wal_checkpoint(TRUNCATE): copies the WAL into the database and empties the -wal
+    // file. Outside a transaction only (status::invalid inside); status::busy when a reader
+    // still holds old pages (try again later).
+    status checkpoint();
 
     // Outbox. Times in unix milliseconds.
     result<std::int64_t> enqueue(std::int64_t person_id, std::string_view kind,
                                  std::string_view payload, std::int64_t now_ms);
-    // Pending rows of a channel in id order (oldest first), including rows not yet due.
+    // Pending rows of a channel in id order (oldest first), including rows not yet due and
+    // rows of unreachable people (the sender decides). limit <= 0 gives an empty vector.
+    // mark_sent/mark_retry/mark_failed change pending rows only, else status::not_found
+    // (e.g. the person was erased meanwhile).
     result<std::vector<outbox_row>> pending(std::string_view channel, int limit);
     status mark_sent(std::int64_t id, std::string_view platform_message_id, std::int64_t now_ms);
     status mark_retry(std::int64_t id, int attempts, std::int64_t next_attempt_at_ms,
@@ -117,8 +144,13 @@ public:
     status mark_failed(std::int64_t id, std::string_view reason, std::int64_t now_ms);
     result<std::int64_t> outbox_depth();         // pending rows, all channels
     result<std::int64_t> outbox_failed_count();  // rows given up on
+    // Housekeeping: deletes sent rows sent before, and failed rows given up before,
+    // `finished_before_ms` (payloads hold reply texts). Returns how many rows went.
+    result<std::int64_t> prune_outbox(std::int64_t finished_before_ms);
 
-    // Contact log and delivery statuses.
+    // Contact log and delivery statuses. log_contact floors `hour` to the hour itself.
+    // record_delivery_status stores the message id as a keyed hash (it can encode a phone
+    // number on WhatsApp).
     status log_contact(const contact_record& rec);
     status record_delivery_status(const delivery_status& st);
 

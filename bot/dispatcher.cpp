@@ -1,0 +1,180 @@
+#include "bot/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace opas::bot {
+namespace {
+
+constexpr std::size_t max_batch = 256;  // jobs per transaction
+
+std::string callback_payload(const std::string& id) {
+    std::string escaped;
+    for (char c : id)
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) escaped += c;
+    return "{\"callback_query_id\":\"" + escaped + "\"}";
+}
+
+}  // namespace
+
+dispatcher::dispatcher(storage::database& db, const engine& eng, clock_fn clock)
+    : db_(db), engine_(eng), clock_(std::move(clock)), thread_([this] { run(); }) {}
+
+dispatcher::~dispatcher() { stop(); }
+
+void dispatcher::on_outbox(std::function<void()> listener) {
+    std::lock_guard lock(mutex_);
+    outbox_listener_ = std::move(listener);
+}
+
+void dispatcher::submit(std::vector<inbound> events, done_fn done) {
+    auto work = [this, events = std::move(events)](storage::database& db) {
+        for (const auto& ev : events)
+            if (!handle_event(db, ev, batch_added_outbox_)) return false;
+        return true;
+    };
+    post(std::move(work), std::move(done));
+}
+
+void dispatcher::post(work_fn work, done_fn done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            if (done) done(false);
+            return;
+        }
+        queue_.push_back({std::move(work), std::move(done)});
+    }
+    wake_.notify_one();
+}
+
+void dispatcher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !thread_.joinable()) return;
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+dispatcher::counters dispatcher::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return counters_;
+}
+
+bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& added_outbox) {
+    const std::int64_t now_ms = clock_();
+    const auto seen = db.mark_seen(ev.message_id, now_ms / 1000);
+    if (!seen.ok()) return false;
+    if (!seen.value()) {
+        std::lock_guard lock(mutex_);
+        ++counters_.duplicates;
+        return true;
+    }
+    const char* channel = to_string(ev.source);
+    switch (ev.kind) {
+        case inbound_kind::ignored: {
+            std::lock_guard lock(mutex_);
+            ++counters_.ignored;
+            return true;
+        }
+        case inbound_kind::status:
+            return db.record_delivery_status(
+                         {channel, ev.text, ev.status, ev.error_code, ev.time})
+                .ok();
+        case inbound_kind::unreachable: {
+            auto p = db.find_person(channel, ev.user_id);
+            if (!p.ok()) return p.error().kind() == storage::status::code::not_found;
+            return db.mark_unreachable(p->id, true).ok();
+        }
+        case inbound_kind::text:
+        case inbound_kind::choice:
+        case inbound_kind::media:
+            break;
+    }
+
+    auto p = db.upsert_person(channel, ev.user_id, ev.chat_id, now_ms / 1000);
+    if (!p.ok()) return false;
+    if (p->unreachable && !db.mark_unreachable(p->id, false).ok()) return false;
+
+    const turn t = engine_.handle(ev, {p->is_new, p->language, p->state});
+
+    if (!ev.callback_id.empty()) {
+        if (!db.enqueue(p->id, "callback_ack", callback_payload(ev.callback_id), now_ms).ok())
+            return false;
+        added_outbox = true;
+    }
+    for (const auto& r : t.replies) {
+        if (!db.enqueue(p->id, "message", to_json(r), now_ms).ok()) return false;
+        added_outbox = true;
+    }
+    if (!t.intent.empty()) {
+        storage::contact_record rec{p->pseudonym, (now_ms / 1000) / 3600 * 3600, channel,
+                                    t.language,   t.intent,
+                                    t.outcome,    t.helpful};
+        if (!db.log_contact(rec).ok()) return false;
+    }
+    if (t.erase_person) return db.erase_person(p->id).ok();
+    if (!db.save_person(p->id, t.language, t.state).ok()) return false;
+    std::lock_guard lock(mutex_);
+    ++counters_.turns;
+    return true;
+}
+
+void dispatcher::run() {
+    std::vector<job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty() && stopping_) return;
+            while (!queue_.empty() && batch.size() < max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        batch_added_outbox_ = false;
+        std::vector<bool> ok(batch.size(), false);
+        bool committed = db_.begin().ok();
+        if (committed) {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (!db_.savepoint("job").ok()) continue;
+                ok[i] = batch[i].work(db_);
+                if (!ok[i]) {
+                    db_.rollback_to("job");
+                    spdlog::warn("turn rolled back");
+                }
+                db_.release("job");
+            }
+            const auto st = db_.commit();
+            if (!st.ok()) {
+                spdlog::error("commit failed: {}", st.message());
+                db_.rollback();
+                committed = false;
+            }
+        } else {
+            spdlog::error("begin failed");
+        }
+        {
+            std::lock_guard lock(mutex_);
+            ++counters_.batches;
+            if (!committed) ++counters_.commit_failures;
+            counters_.job_failures += std::count(ok.begin(), ok.end(), false);
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            if (batch[i].done) batch[i].done(committed && ok[i]);
+        if (committed && batch_added_outbox_) {
+            std::function<void()> listener;
+            {
+                std::lock_guard lock(mutex_);
+                listener = outbox_listener_;
+            }
+            if (listener) listener();
+        }
+        batch.clear();
+    }
+}
+
+}  // namespace opas::bot

@@ -1,0 +1,161 @@
+#include "intents/classifier.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace opas::intents {
+namespace {
+
+// Class rows are padded to this many floats, a compile-time size so that loops vectorize.
+constexpr std::size_t stride = 32;
+constexpr std::uint32_t shuffle_seed = 20260101;
+constexpr std::array<float, 12> temperature_grid = {0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f,
+                                                    1.2f, 1.4f, 1.7f, 2.0f, 2.5f, 3.0f};
+
+void softmax(std::span<float> z, float temperature) {
+    float top = z[0];
+    for (const float v : z) top = std::max(top, v);
+    float sum = 0;
+    for (float& v : z) {
+        v = std::exp((v - top) / temperature);
+        sum += v;
+    }
+    for (float& v : z) v /= sum;
+}
+
+float feature_value(std::size_t count) {
+    return 1.0f / std::sqrt(static_cast<float>(std::max<std::size_t>(count, 1)));
+}
+
+}  // namespace
+
+void feature_table::build(std::span<const std::uint64_t> unique_hashes) {
+    count_ = unique_hashes.size();
+    std::size_t capacity = 16;
+    while (capacity < count_ * 2) capacity *= 2;
+    keys_.assign(capacity, 0);
+    rows_.assign(capacity, -1);
+    mask_ = capacity - 1;
+    for (std::size_t row = 0; row < unique_hashes.size(); ++row) {
+        std::size_t slot = unique_hashes[row] & mask_;
+        while (keys_[slot] != 0 && keys_[slot] != unique_hashes[row]) slot = (slot + 1) & mask_;
+        keys_[slot] = unique_hashes[row];
+        rows_[slot] = static_cast<std::int32_t>(row);
+    }
+}
+
+linear_classifier linear_classifier::train(std::span<const training_example> examples,
+                                           int classes, const training_options& options) {
+    linear_classifier model;
+    model.classes_ = classes;
+    assert(classes >= 1 && static_cast<std::size_t>(classes) <= stride);
+    std::vector<std::uint64_t> all;
+    for (const auto& example : examples) {
+        all.insert(all.end(), example.features.begin(), example.features.end());
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    model.table_.build(all);
+
+    std::vector<std::size_t> fit_rows;
+    std::vector<std::size_t> held_rows;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        // Every fifth-ish example, spread evenly through each class's examples.
+        const bool held = options.held_out_share > 0 &&
+                          static_cast<float>((i * 7919) % 1000) < options.held_out_share * 1000;
+        (held ? held_rows : fit_rows).push_back(i);
+    }
+    if (held_rows.size() >= 20 && fit_rows.size() >= 20) {
+        model.fit(examples, fit_rows, options);
+        double best_loss = 1e300;
+        std::vector<float> z(static_cast<std::size_t>(classes));
+        for (const float t : temperature_grid) {
+            double loss = 0;
+            for (const std::size_t i : held_rows) {
+                model.logits(examples[i].features, z, nullptr);
+                softmax(z, t);
+                loss -= std::log(std::max(z[static_cast<std::size_t>(examples[i].label)], 1e-6f));
+            }
+            if (loss < best_loss) {
+                best_loss = loss;
+                model.temperature_ = t;
+            }
+        }
+    }
+    std::vector<std::size_t> every(examples.size());
+    std::iota(every.begin(), every.end(), std::size_t{0});
+    model.fit(examples, every, options);
+    return model;
+}
+
+void linear_classifier::fit(std::span<const training_example> examples,
+                            std::span<const std::size_t> order_in,
+                            const training_options& options) {
+    weights_.assign(table_.size() * stride, 0.0f);
+    bias_.assign(stride, 0.0f);
+
+    // Precomputed rows per example.
+    std::vector<std::vector<std::int32_t>> rows(examples.size());
+    for (const std::size_t i : order_in) {
+        rows[i].reserve(examples[i].features.size());
+        for (const auto h : examples[i].features) rows[i].push_back(table_.find(h));
+    }
+    std::vector<std::size_t> order(order_in.begin(), order_in.end());
+    std::mt19937 rng(shuffle_seed);
+    alignas(32) float z[stride];
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+        std::shuffle(order.begin(), order.end(), rng);
+        const float rate = options.learning_rate / (1.0f + options.decay * epoch);
+        for (const std::size_t i : order) {
+            const auto& r = rows[i];
+            const float v = feature_value(r.size());
+            std::copy(bias_.begin(), bias_.end(), z);
+            for (const auto row : r) {
+                const float* w = &weights_[static_cast<std::size_t>(row) * stride];
+                for (std::size_t c = 0; c < stride; ++c) z[c] += v * w[c];
+            }
+            softmax(std::span<float>(z, static_cast<std::size_t>(classes_)), 1.0f);
+            z[static_cast<std::size_t>(examples[i].label)] -= 1.0f;  // gradient p - y
+            for (std::size_t c = static_cast<std::size_t>(classes_); c < stride; ++c) z[c] = 0;
+            for (const auto row : r) {
+                float* w = &weights_[static_cast<std::size_t>(row) * stride];
+                const float step = rate * v;
+                for (std::size_t c = 0; c < stride; ++c) w[c] -= step * z[c];
+            }
+            for (std::size_t c = 0; c < stride; ++c) bias_[c] -= rate * 0.1f * z[c];
+        }
+    }
+}
+
+void linear_classifier::logits(std::span<const std::uint64_t> features, std::span<float> out,
+                               float* known_share) const {
+    alignas(32) float z[stride];
+    std::fill(z, z + stride, 0.0f);
+    std::size_t known = 0;
+    for (const auto h : features) {
+        const auto row = table_.find(h);
+        if (row < 0) continue;
+        ++known;
+        const float* w = &weights_[static_cast<std::size_t>(row) * stride];
+        for (std::size_t c = 0; c < stride; ++c) z[c] += w[c];
+    }
+    const float v = feature_value(features.size());
+    for (std::size_t c = 0; c < out.size(); ++c) out[c] = bias_[c] + v * z[c];
+    if (known_share) {
+        *known_share = features.empty() ? 0.0f
+                                        : static_cast<float>(known) /
+                                              static_cast<float>(features.size());
+    }
+}
+
+void linear_classifier::predict(std::span<const std::uint64_t> features,
+                                std::span<float> probabilities, float* known_share) const {
+    logits(features, probabilities, known_share);
+    softmax(probabilities, temperature_);
+}
+
+}  // namespace opas::intents

@@ -1,0 +1,72 @@
+#pragma once
+// A multinomial logistic regression over sparse binary hashed features, trained by SGD, with
+// a softmax temperature calibrated on a held-out part of the training data.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace opas::intents {
+
+struct training_example {
+    std::vector<std::uint64_t> features;  // sorted, unique feature hashes
+    int label = 0;                        // class index
+};
+
+struct training_options {
+    int epochs = 12;
+    float learning_rate = 0.8f;     // decays as 1 / (1 + decay * epoch)
+    float decay = 0.25f;
+    float held_out_share = 0.2f;    // for temperature calibration; 0 = no calibration
+};
+
+// Maps a feature hash to a dense row; hashes unseen in training have no row (zero weight).
+class feature_table {
+public:
+    void build(std::span<const std::uint64_t> unique_hashes);
+    // Row of `hash`, or -1.
+    std::int32_t find(std::uint64_t hash) const {
+        if (keys_.empty()) return -1;
+        for (std::size_t slot = hash & mask_;; slot = (slot + 1) & mask_) {
+            if (keys_[slot] == hash) return rows_[slot];
+            if (keys_[slot] == 0) return -1;
+        }
+    }
+    std::size_t size() const { return count_; }
+
+private:
+    std::vector<std::uint64_t> keys_;  // 0 = empty slot
+    std::vector<std::int32_t> rows_;
+    std::size_t mask_ = 0;
+    std::size_t count_ = 0;
+};
+
+class linear_classifier {
+public:
+    // Trains on `examples` with classes 0..classes-1. Deterministic.
+    static linear_classifier train(std::span<const training_example> examples, int classes,
+                                   const training_options& options = {});
+
+    int classes() const { return classes_; }
+    float temperature() const { return temperature_; }
+    std::size_t feature_count() const { return table_.size(); }
+
+    // Calibrated class probabilities of one example into `probabilities` (size classes()).
+    // `known_share`, if given, receives the share of features seen in training.
+    void predict(std::span<const std::uint64_t> features, std::span<float> probabilities,
+                 float* known_share = nullptr) const;
+
+private:
+    void fit(std::span<const training_example> examples, std::span<const std::size_t> order,
+             const training_options& options);
+    void logits(std::span<const std::uint64_t> features, std::span<float> out,
+                float* known_share) const;
+
+    feature_table table_;
+    std::vector<float> weights_;  // row-major, each row padded to 32 classes
+    std::vector<float> bias_;
+    int classes_ = 0;
+    float temperature_ = 1.0f;
+};
+
+}  // namespace opas::intents

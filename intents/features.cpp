@@ -1,0 +1,146 @@
+#include "intents/features.hpp"
+
+#include <libstemmer.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace opas::intents {
+namespace {
+
+// Feature-kind tags (hash seeds).
+constexpr std::uint64_t tag_word = 0x9E3779B97F4A7C15ull;
+constexpr std::uint64_t tag_stem = 0xC2B2AE3D27D4EB4Full;
+constexpr std::uint64_t tag_bigram = 0x165667B19E3779F9ull;
+constexpr std::uint64_t tag_ngram = 0x27D4EB2F165667C5ull;  // + n
+constexpr std::uint64_t tag_han = 0x85EBCA77C2B2AE63ull;    // + n
+
+// Character n-gram orders inside "^word$".
+constexpr int min_gram = 2;
+constexpr int max_gram = 5;
+// Longest token that still gets n-grams (longer ones are URLs, noise).
+constexpr size_t max_gram_token_bytes = 64;
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> snowball = {{
+    {"ar", "arabic"},
+    {"en", "english"},
+    {"es", "spanish"},
+    {"fi", "finnish"},
+    {"fr", "french"},
+    {"ru", "russian"},
+    {"sv", "swedish"},
+    {"tr", "turkish"},
+}};
+
+bool is_han(std::string_view token) {
+    if (token.empty()) return false;
+    int32_t i = 0;
+    UChar32 c = 0;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(token.data()), i,
+            static_cast<int32_t>(token.size()), c);
+    return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
+}
+
+// Byte offsets of the code points of `s`, plus s.size() at the end.
+void code_point_offsets(std::string_view s, std::vector<int32_t>& offsets) {
+    offsets.clear();
+    const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+    const auto length = static_cast<int32_t>(s.size());
+    for (int32_t i = 0; i < length;) {
+        offsets.push_back(i);
+        U8_FWD_1(bytes, i, length);
+    }
+    offsets.push_back(length);
+}
+
+void add_ngrams(std::string_view s, const std::vector<int32_t>& offsets, int lo, int hi,
+                std::uint64_t tag, std::vector<std::uint64_t>& out) {
+    const int points = static_cast<int>(offsets.size()) - 1;
+    for (int n = lo; n <= hi && n <= points; ++n) {
+        for (int start = 0; start + n <= points; ++start) {
+            const auto from = static_cast<size_t>(offsets[start]);
+            const auto to = static_cast<size_t>(offsets[start + n]);
+            out.push_back(hash_bytes(s.substr(from, to - from), tag + static_cast<unsigned>(n)));
+        }
+    }
+}
+
+}  // namespace
+
+std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
+    std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
+    for (const char ch : bytes) {
+        h ^= static_cast<unsigned char>(ch);
+        h *= 0x100000001B3ull;
+    }
+    h ^= h >> 29;
+    return h == 0 ? 1 : h;
+}
+
+std::string_view snowball_name(std::string_view lang) {
+    for (const auto& [code, name] : snowball) {
+        if (code == lang) return name;
+    }
+    return {};
+}
+
+stemmer::stemmer(std::string_view lang) {
+    const auto name = snowball_name(lang);
+    if (!name.empty()) handle_ = sb_stemmer_new(std::string(name).c_str(), "UTF_8");
+}
+
+stemmer::~stemmer() {
+    if (handle_) sb_stemmer_delete(handle_);
+}
+
+std::string_view stemmer::stem(std::string_view word) {
+    if (!handle_) return word;
+    const sb_symbol* result = sb_stemmer_stem(
+        handle_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    if (!result) return word;
+    return {reinterpret_cast<const char*>(result),
+            static_cast<size_t>(sb_stemmer_length(handle_))};
+}
+
+void intent_features(std::span<const std::string> tokens, stemmer* stems,
+                     std::vector<std::uint64_t>& out) {
+    out.clear();
+    std::vector<int32_t> offsets;
+    std::string padded;
+    std::string han_run;  // consecutive Han tokens joined, so segmentation errors do not matter
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        const std::string& token = tokens[i];
+        out.push_back(hash_bytes(token, tag_word));
+        if (i + 1 < tokens.size()) {
+            padded.assign(token).append(1, ' ').append(tokens[i + 1]);
+            out.push_back(hash_bytes(padded, tag_bigram));
+        }
+        if (is_han(token)) {
+            han_run += token;
+            continue;
+        }
+        if (!han_run.empty()) {
+            code_point_offsets(han_run, offsets);
+            add_ngrams(han_run, offsets, 1, 3, tag_han, out);
+            han_run.clear();
+        }
+        if (stems && stems->available()) {
+            const auto stem = stems->stem(token);
+            if (stem != token) out.push_back(hash_bytes(stem, tag_stem));
+        }
+        if (token.size() > max_gram_token_bytes) continue;
+        padded.assign(1, '^').append(token).append(1, '$');
+        code_point_offsets(padded, offsets);
+        add_ngrams(padded, offsets, min_gram, max_gram, tag_ngram, out);
+    }
+    if (!han_run.empty()) {
+        code_point_offsets(han_run, offsets);
+        add_ngrams(han_run, offsets, 1, 3, tag_han, out);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+}  // namespace opas::intents

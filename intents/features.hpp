@@ -1,0 +1,45 @@
+#pragma once
+// Hashed text features for the intent classifier: word unigrams and bigrams, Snowball stems,
+// and character n-grams inside word boundaries, so that typos and inflection still share most
+// features with the training examples.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sb_stemmer;
+
+namespace opas::intents {
+
+// 64-bit FNV-1a of `bytes`, started from `seed` (a feature-kind tag). Never returns 0.
+std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed);
+
+// A Snowball stemmer for one language (libstemmer), or none when libstemmer lacks it.
+// Not thread-safe; the model keeps one per workspace.
+class stemmer {
+public:
+    explicit stemmer(std::string_view lang);  // "fi", "sv", "en", "ru", "fr", "es", "tr", "ar", ...
+    ~stemmer();
+    stemmer(const stemmer&) = delete;
+    stemmer& operator=(const stemmer&) = delete;
+
+    bool available() const { return handle_ != nullptr; }
+    // The stem of one lower-case word; the word itself when no stemmer is available.
+    std::string_view stem(std::string_view word);
+
+private:
+    sb_stemmer* handle_ = nullptr;
+};
+
+// Snowball algorithm name for a language code, empty when libstemmer has none for it.
+std::string_view snowball_name(std::string_view lang);
+
+// Appends the sorted, de-duplicated feature hashes of folded word tokens to `out` (cleared
+// first). `stems` may be null.
+void intent_features(std::span<const std::string> tokens, stemmer* stems,
+                     std::vector<std::uint64_t>& out);
+
+}  // namespace opas::intents

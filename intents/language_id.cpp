@@ -1,0 +1,324 @@
+#include "intents/language_id.hpp"
+
+#include "intents/classifier.hpp"
+#include "intents/features.hpp"
+#include "intents/normalize.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <unordered_map>
+
+namespace opas::intents {
+namespace {
+
+constexpr int max_order = 4;                         // character n-grams 1..4 of " word "
+constexpr std::array<float, max_order + 1> order_weight = {1.0f, 0.3f, 0.6f, 1.0f, 1.0f};
+constexpr float smoothing = 0.5f;                    // additive smoothing of counts
+constexpr double evidence_scale = 4.0;               // n-gram log-likelihoods are correlated
+constexpr double hint_prior = 4.0;                   // odds given to the hinted language
+constexpr double sure_posterior = 0.9;
+constexpr std::uint64_t tag_word = 0x51ED270B27D4EB2Dull;
+
+// Finnish institution and service words that show up inside messages in any language.
+constexpr std::array<std::string_view, 44> institution_words = {
+    "kela", "migri", "dvv", "vero", "omavero", "omakela", "te", "toimisto", "te-toimisto",
+    "tetoimisto", "neuvola", "terveysasema", "terveyskeskus", "oleskelulupa", "henkilötunnus",
+    "henkilotunnus", "kansalaisopisto", "työmarkkinatori", "tyomarkkinatori", "maistraatti",
+    "posti", "poliisi", "hus", "hsl", "enterfinland", "enter", "finland", "kela-kortti",
+    "kelakortti", "kotoutumiskoulutus", "työkkäri", "tyokkari", "sote", "hyvinvointialue",
+    "mieli", "riku", "nollalinja", "opintopolku", "oph", "apteekki", "infofinland", "suomi.fi",
+    "omakanta", "vastaanottokeskus"};
+
+struct letter_token {
+    std::string_view text;
+    UScriptCode script = USCRIPT_COMMON;
+    int letters = 0;
+};
+
+UScriptCode script_group(UChar32 c) {
+    UErrorCode ec = U_ZERO_ERROR;
+    const UScriptCode s = uscript_getScript(c, &ec);
+    if (s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA) return USCRIPT_HAN;
+    return s;
+}
+
+// Runs of letters (and the marks inside them) of one script.
+void letter_tokens(std::string_view text, std::vector<letter_token>& out) {
+    out.clear();
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(text.size());
+    letter_token current;
+    int32_t begin = -1;
+    auto close = [&](int32_t end) {
+        if (begin >= 0 && current.letters > 0) {
+            current.text = text.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+            out.push_back(current);
+        }
+        begin = -1;
+        current = {};
+    };
+    for (int32_t i = 0; i < length;) {
+        const int32_t at = i;
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, length, c);
+        const auto category = u_charType(c);
+        const bool mark = category == U_NON_SPACING_MARK || category == U_COMBINING_SPACING_MARK;
+        if (mark && begin >= 0) continue;
+        if (!u_isalpha(c)) {
+            close(at);
+            continue;
+        }
+        const UScriptCode script = script_group(c);
+        if (begin >= 0 && script != current.script) close(at);
+        if (begin < 0) {
+            begin = at;
+            current.script = script;
+        }
+        ++current.letters;
+    }
+    close(length);
+}
+
+// Calls f(hash, order) for every feature of one word: n-grams of " word " and the word.
+template <class F>
+void for_each_gram(std::string_view word, std::string& padded, std::vector<int32_t>& offsets,
+                   F&& f) {
+    padded.assign(1, ' ').append(word).append(1, ' ');
+    offsets.clear();
+    const auto* bytes = reinterpret_cast<const uint8_t*>(padded.data());
+    const auto length = static_cast<int32_t>(padded.size());
+    for (int32_t i = 0; i < length;) {
+        offsets.push_back(i);
+        U8_FWD_1(bytes, i, length);
+    }
+    offsets.push_back(length);
+    const int points = static_cast<int>(offsets.size()) - 1;
+    for (int n = 1; n <= max_order; ++n) {
+        for (int s = 0; s + n <= points; ++s) {
+            if (n == 1 && (s == 0 || s == points - 1)) continue;  // a lone space says nothing
+            const auto from = static_cast<size_t>(offsets[s]);
+            const auto to = static_cast<size_t>(offsets[s + n]);
+            f(hash_bytes(std::string_view(padded).substr(from, to - from),
+                         static_cast<std::uint64_t>(n)),
+              n);
+        }
+    }
+    f(hash_bytes(word, tag_word), 0);
+}
+
+std::string_view primary_subtag(std::string_view tag) {
+    const auto cut = tag.find_first_of("-_");
+    return cut == std::string_view::npos ? tag : tag.substr(0, cut);
+}
+
+}  // namespace
+
+// The n-gram statistics of the languages that share one script.
+struct language_identifier::script_model {
+    UScriptCode script = USCRIPT_COMMON;
+    std::vector<std::size_t> langs;  // indices into codes_
+    feature_table table;
+    std::vector<float> log_prob;     // row * langs.size() + k
+    std::array<std::vector<float>, max_order + 1> unseen;  // per order, per k
+};
+
+language_identifier::language_identifier() = default;
+language_identifier::language_identifier(language_identifier&&) noexcept = default;
+language_identifier& language_identifier::operator=(language_identifier&&) noexcept = default;
+language_identifier::~language_identifier() = default;
+
+bool language_identifier::is_international(std::string_view word) const {
+    return std::binary_search(international_.begin(), international_.end(),
+                              hash_bytes(word, tag_word));
+}
+
+language_identifier language_identifier::train(std::span<const source> sources) {
+    language_identifier id;
+    const std::size_t n = sources.size();
+    // 1. Word counts per language (normalized, plus the folded spelling as typed without
+    //    diacritics), and the script of each language.
+    std::vector<std::unordered_map<std::string, int>> counts(n);
+    std::vector<UScriptCode> scripts(n, USCRIPT_LATIN);
+    std::unordered_map<std::uint64_t, std::size_t> languages_using;  // word hash -> #languages
+    std::vector<letter_token> tokens;
+    for (std::size_t l = 0; l < n; ++l) {
+        id.codes_.push_back(sources[l].code);
+        std::unordered_map<int, int> letters_by_script;
+        for (const auto raw : sources[l].texts) {
+            const std::string text = normalize(raw);
+            letter_tokens(text, tokens);
+            for (const auto& t : tokens) {
+                ++counts[l][std::string(t.text)];
+                letters_by_script[t.script] += t.letters;
+            }
+        }
+        int best = 0;
+        for (const auto& [script, letters] : letters_by_script) {
+            if (letters > best) {
+                best = letters;
+                scripts[l] = static_cast<UScriptCode>(script);
+            }
+        }
+        std::vector<std::pair<std::string, int>> folded;
+        for (const auto& [word, count] : counts[l]) {
+            ++languages_using[hash_bytes(word, tag_word)];
+            const bool ascii = std::all_of(word.begin(), word.end(),
+                                           [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+            if (ascii) continue;
+            auto f = fold(word);
+            if (f != word) folded.emplace_back(std::move(f), count);
+        }
+        for (auto& [word, count] : folded) counts[l][word] += count;
+    }
+    // 2. Words used by many languages are international.
+    const std::size_t many = std::max<std::size_t>(3, (n + 2) / 3);
+    for (const auto& [hash, languages] : languages_using) {
+        if (languages >= many) id.international_.push_back(hash);
+    }
+    for (const auto word : institution_words) id.international_.push_back(hash_bytes(word, tag_word));
+    std::sort(id.international_.begin(), id.international_.end());
+
+    // 3. One n-gram model per script.
+    std::string padded;
+    std::vector<int32_t> offsets;
+    for (std::size_t l = 0; l < n; ++l) {
+        auto it = std::find_if(id.scripts_.begin(), id.scripts_.end(),
+                               [&](const auto& m) { return m->script == scripts[l]; });
+        if (it == id.scripts_.end()) {
+            id.scripts_.push_back(std::make_unique<script_model>());
+            id.scripts_.back()->script = scripts[l];
+            it = std::prev(id.scripts_.end());
+        }
+        (*it)->langs.push_back(l);
+    }
+    for (auto& model : id.scripts_) {
+        const std::size_t k_count = model->langs.size();
+        std::unordered_map<std::uint64_t, std::size_t> rows;
+        std::vector<float> row_counts;  // row * k_count + k
+        std::vector<std::uint8_t> row_order;
+        std::vector<std::array<double, max_order + 1>> totals(k_count);
+        for (std::size_t k = 0; k < k_count; ++k) {
+            totals[k].fill(0);
+            for (const auto& [word, count] : counts[model->langs[k]]) {
+                for_each_gram(word, padded, offsets, [&](std::uint64_t h, int order) {
+                    auto [pos, inserted] = rows.try_emplace(h, rows.size());
+                    if (inserted) {
+                        row_counts.resize(row_counts.size() + k_count, 0.0f);
+                        row_order.push_back(static_cast<std::uint8_t>(order));
+                    }
+                    row_counts[pos->second * k_count + k] += static_cast<float>(count);
+                    totals[k][static_cast<std::size_t>(order)] += count;
+                });
+            }
+        }
+        std::array<double, max_order + 1> vocabulary{};
+        for (const auto order : row_order) vocabulary[order] += 1;
+        std::vector<std::uint64_t> hashes(rows.size());
+        for (const auto& [h, row] : rows) hashes[row] = h;
+        model->table.build(hashes);
+        model->log_prob.resize(row_counts.size());
+        for (std::size_t row = 0; row < rows.size(); ++row) {
+            const auto order = row_order[row];
+            for (std::size_t k = 0; k < k_count; ++k) {
+                const double p = (row_counts[row * k_count + k] + smoothing) /
+                                 (totals[k][order] + smoothing * vocabulary[order]);
+                model->log_prob[row * k_count + k] =
+                    static_cast<float>(order_weight[order] * std::log(p));
+            }
+        }
+        for (std::size_t order = 0; order <= max_order; ++order) {
+            for (std::size_t k = 0; k < k_count; ++k) {
+                const double p = smoothing / (totals[k][order] + smoothing * vocabulary[order] + 1);
+                model->unseen[order].push_back(static_cast<float>(order_weight[order] * std::log(p)));
+            }
+        }
+    }
+    return id;
+}
+
+language_guess language_identifier::detect(std::string_view normalized,
+                                           std::string_view hint) const {
+    language_guess guess;
+    if (codes_.empty()) return guess;
+    const auto hint_code = primary_subtag(hint);
+    const auto hinted = std::find(codes_.begin(), codes_.end(), hint_code);
+    const bool hint_loaded = !hint_code.empty() && hinted != codes_.end();
+    guess.code = hint_loaded ? *hinted : codes_.front();
+
+    std::vector<letter_token> tokens;
+    letter_tokens(normalized, tokens);
+    // Script majority, not counting international words when other words exist.
+    std::vector<bool> international(tokens.size());
+    bool any_local = false;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        international[i] = is_international(tokens[i].text);
+        any_local = any_local || !international[i];
+    }
+    std::array<std::pair<int, int>, 8> letters{};  // (script, letters) for the scripts seen
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (any_local && international[i]) continue;
+        for (auto& [script, count] : letters) {
+            if (count == 0 || script == tokens[i].script) {
+                script = tokens[i].script;
+                count += tokens[i].letters;
+                break;
+            }
+        }
+    }
+    const script_model* model = nullptr;
+    int best_letters = 0;
+    for (const auto& [script, count] : letters) {
+        const auto it = std::find_if(scripts_.begin(), scripts_.end(),
+                                     [&](const auto& m) { return m->script == script; });
+        if (count > best_letters && it != scripts_.end()) {
+            best_letters = count;
+            model = it->get();
+        }
+    }
+    if (!model) {  // no letters, or a script no loaded language uses: only the hint is left
+        guess.confidence = hint_loaded ? 0.5 : 0.0;
+        return guess;
+    }
+
+    const std::size_t k_count = model->langs.size();
+    std::array<double, 64> score{};
+    std::string padded;
+    std::vector<int32_t> offsets;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (tokens[i].script != model->script || (any_local && international[i])) continue;
+        for_each_gram(tokens[i].text, padded, offsets, [&](std::uint64_t h, int order) {
+            const auto row = model->table.find(h);
+            const float* lp = row >= 0 ? &model->log_prob[static_cast<std::size_t>(row) * k_count]
+                                       : model->unseen[static_cast<std::size_t>(order)].data();
+            for (std::size_t k = 0; k < k_count; ++k) score[k] += lp[k];
+        });
+    }
+    double top = -1e300;
+    for (std::size_t k = 0; k < k_count; ++k) top = std::max(top, score[k]);
+    double sum = 0;
+    for (std::size_t k = 0; k < k_count; ++k) {
+        score[k] = std::exp((score[k] - top) / evidence_scale);
+        if (hint_loaded && codes_[model->langs[k]] == hint_code) score[k] *= hint_prior;
+        sum += score[k];
+    }
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < k_count; ++k) {
+        if (score[k] > score[best]) best = k;
+    }
+    guess.code = codes_[model->langs[best]];
+    guess.confidence = score[best] / sum;
+    guess.sure = any_local && guess.confidence >= sure_posterior && best_letters >= 2;
+    if (!any_local && hint_loaded) {  // only institution names: they tell nothing, trust the hint
+        guess.code = std::string(hint_code);
+        guess.confidence = 0.5;
+        guess.sure = false;
+    }
+    return guess;
+}
+
+}  // namespace opas::intents

@@ -1,0 +1,86 @@
+#pragma once
+// The trained understanding of the supported languages: language identification, intent
+// classification, and the entity words per language. Built once at start-up from locales/.
+
+#include "intents/entities.hpp"
+#include "intents/language_id.hpp"
+#include "intents/locale_data.hpp"
+
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace opas::intents {
+
+struct intent_guess {
+    std::string intent;  // a name from the taxonomy; "none" when out of scope
+    double confidence = 0;
+};
+
+// Tunables of the intent decision; the defaults were chosen by cross-validation on the
+// locale examples (tests/intents/accuracy_test.cpp prints the figures).
+struct model_options {
+    double min_confidence = 0.3;  // below this the answer is "none"
+    int epochs = 12;              // SGD passes over the examples
+};
+
+class model {  // immutable after load; all const methods are thread-safe
+public:
+    // Loads locales/<code>/{intents,messages,topics,entities}.json for each code and trains.
+    // Throws std::runtime_error("locales/xx/intents.json: <what is wrong>") on bad data.
+    static std::unique_ptr<model> load(const std::string& locales_dir,
+                                       const std::vector<std::string>& languages,
+                                       const model_options& options = {});
+
+    // Trains from locale data already in memory (tests: cross-validation folds).
+    static std::unique_ptr<model> train(std::vector<locale_text> locales,
+                                        const model_options& options = {});
+
+    ~model();
+    model(const model&) = delete;
+    model& operator=(const model&) = delete;
+
+    const std::vector<std::string>& languages() const;
+
+    // Language of a short chat message among the loaded languages. `hint` is the platform's
+    // language tag (e.g. "ar-SA", "fi"), may be empty: a tie-breaker, never overriding clear
+    // evidence.
+    language_guess detect_language(std::string_view text, std::string_view hint = {}) const;
+
+    // Intent of the text, given its language (a loaded code; another code gives "none").
+    intent_guess classify(std::string_view text, std::string_view lang) const;
+
+    // Probabilities of every taxonomy intent (order of intent_taxonomy()) for the text.
+    std::vector<double> intent_probabilities(std::string_view text, std::string_view lang) const;
+
+    // Entity words of a loaded language (empty words for another code).
+    const entity_words& words_for(std::string_view lang) const;
+
+    // The language's own name (messages.json "language.name"), empty when unknown.
+    std::string_view endonym(std::string_view lang) const;
+
+private:
+    struct language_model;
+    struct workspace;
+    class workspace_lease;
+
+    model();
+    const language_model* find(std::string_view lang) const;
+    float* scores_of(std::string_view text, const language_model& lm, workspace& ws) const;
+
+    model_options options_;
+    std::vector<std::string> codes_;
+    std::vector<std::unique_ptr<language_model>> languages_;
+    std::unique_ptr<language_identifier> identifier_;
+    entity_words no_words_;
+
+    // Scratch objects (ICU break iterators, stemmers, buffers) reused across calls so the hot
+    // path allocates little; `pool_mutex_` guards `pool_`.
+    mutable std::mutex pool_mutex_;
+    mutable std::vector<std::unique_ptr<workspace>> pool_;
+};
+
+}  // namespace opas::intents

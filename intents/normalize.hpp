@@ -1,0 +1,50 @@
+#pragma once
+// Text normalization and word segmentation shared by language id, the intent classifier and
+// the entity extractors. Pure functions; thread-safe.
+
+#include <unicode/uversion.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+U_NAMESPACE_END
+
+namespace opas::intents {
+
+// NFKC, case folding, Arabic diacritics/tatweel removed, Arabic/Persian letter variants unified
+// (ى/ی→ي, ک→ك, ة/ۀ→ه, أ/إ/آ/ٱ→ا, ؤ→و, ئ→ي), Arabic-Indic and Persian digits -> ASCII,
+// default-ignorable characters (ZWNJ, ZWJ) dropped, whitespace collapsed and trimmed.
+// Invalid UTF-8 bytes become U+FFFD. Returns UTF-8.
+std::string normalize(std::string_view text);
+
+// normalize(), plus Latin diacritics folded to their base letter (ä->a, ö->o, å->a, õ->o,
+// ü->u, ş->s, ç->c, ğ->g, ı->i, ñ->n, ø->o, ł->l, đ->d): for matching text typed without them.
+// Cyrillic, Arabic and Han text is left as normalize() returns it.
+std::string fold(std::string_view text);
+
+// Word tokens of already normalized (or folded) text via an ICU word BreakIterator, so that
+// Chinese is segmented by dictionary. Punctuation and spaces are dropped; numbers are kept
+// ("10.30" stays one token). Creates a break iterator per call: hot paths use word_breaker.
+std::vector<std::string> words(std::string_view normalized);
+
+// A reusable word segmenter: owns one ICU BreakIterator. Not thread-safe; use one per thread
+// (the model keeps a pool of them).
+class word_breaker {
+public:
+    word_breaker();
+    ~word_breaker();
+    word_breaker(const word_breaker&) = delete;
+    word_breaker& operator=(const word_breaker&) = delete;
+
+    // Appends the word tokens of `normalized` to `out`, as words() describes.
+    void split(std::string_view normalized, std::vector<std::string>& out);
+
+private:
+    std::unique_ptr<icu::BreakIterator> iterator_;
+};
+
+}  // namespace opas::intents

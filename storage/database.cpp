@@ -1,0 +1,244 @@
+// Opening, pragmas, the pseudonym key, transactions, dedupe. People are in
+// database_people.cpp, outbox and logs in database_outbox.cpp.
+#include "storage/database.hpp"
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "storage/database_impl.hpp"
+#include "storage/keyed_hash.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+
+namespace opas::storage {
+namespace {
+
+constexpr std::string_view pseudonym_key_name = "pseudonym_key";
+
+bool is_memory_path(const std::string& path) {
+    return path.empty() || path == ":memory:" || path.starts_with("file::memory:");
+}
+
+status create_parent_directory(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (parent.empty()) return status::ok_status();
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return status::io_error("create database directory: " + ec.message());
+    return status::ok_status();
+}
+
+// Reads one text pragma such as journal_mode (which answers with the mode now in force).
+result<std::string> pragma_text(sqlite::connection& conn, const char* sql, std::string_view what) {
+    auto st = conn.prepare(sql, what);
+    if (!st) return st.error();
+    const int rc = st->step();
+    if (rc != SQLITE_ROW) return sqlite::to_status(rc, what, conn.get());
+    return st->column_text(0);
+}
+
+status set_pragmas(sqlite::connection& conn, const config& cfg) {
+    if (auto s = conn.exec("PRAGMA foreign_keys = ON", "enable foreign keys"); !s.ok()) return s;
+    if (auto s = conn.exec("PRAGMA secure_delete = ON", "enable secure delete"); !s.ok()) return s;
+    const char* sync =
+        cfg.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+    if (auto s = conn.exec(sync, "set synchronous"); !s.ok()) return s;
+    if (cfg.read_only || is_memory_path(cfg.path)) return status::ok_status();
+    // journal_mode is persistent in the file; read-only connections use what is there.
+    auto mode = pragma_text(conn, "PRAGMA journal_mode = WAL", "enable WAL");
+    if (!mode) return mode.error();
+    if (*mode != "wal") return status::io_error("enable WAL: journal mode stayed " + *mode);
+    return status::ok_status();
+}
+
+// The stored pseudonym key; generates and stores one when there is none yet.
+result<std::vector<unsigned char>> stored_key(sqlite::connection& conn, bool read_only) {
+    constexpr std::string_view select = "SELECT value FROM meta WHERE key = ?1";
+    auto read = [&]() -> result<std::string> {
+        auto st = conn.prepare(select, "read pseudonym key");
+        if (!st) return st.error();
+        st->bind(1, pseudonym_key_name);
+        const int rc = st->step();
+        if (rc == SQLITE_DONE) return std::string();
+        if (rc != SQLITE_ROW) return sqlite::to_status(rc, "read pseudonym key", conn.get());
+        return st->column_text(0);
+    };
+    auto decode = [](std::string& hex) -> result<std::vector<unsigned char>> {
+        auto bytes = from_hex(hex);
+        wipe(hex);
+        if (!bytes || bytes->empty()) return status::internal("stored pseudonym key is malformed");
+        return std::move(*bytes);
+    };
+
+    auto existing = read();
+    if (!existing) return existing.error();
+    if (!existing->empty()) return decode(*existing);
+    if (read_only) {
+        return status::read_only("no pseudonym key stored and the database is open read-only");
+    }
+
+    // Another process may be doing the same: take the write lock, then look again.
+    if (auto s = conn.exec("BEGIN IMMEDIATE", "store pseudonym key"); !s.ok()) return s;
+    existing = read();
+    status s = existing ? status::ok_status() : existing.error();
+    if (s.ok() && !existing->empty()) {
+        // Another process stored one first; use it (the transaction only read).
+        s = conn.exec("COMMIT", "store pseudonym key");
+        if (s.ok()) return decode(*existing);
+        wipe(*existing);
+    }
+    std::vector<unsigned char> key;
+    if (s.ok()) key = random_key();
+    if (s.ok() && key.empty()) s = status::internal("generate pseudonym key: RAND_bytes failed");
+    if (s.ok()) {
+        std::string hex = to_hex(key);
+        auto st =
+            conn.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)", "store pseudonym key");
+        s = st ? st->bind(1, pseudonym_key_name).bind(2, hex).run("store pseudonym key")
+               : st.error();
+        wipe(hex);
+    }
+    if (s.ok()) s = conn.exec("COMMIT", "store pseudonym key");
+    if (!s.ok()) {
+        if (conn.in_transaction()) conn.exec("ROLLBACK", "store pseudonym key");
+        wipe(key);
+        return s;
+    }
+    return key;
+}
+
+bool is_valid_savepoint_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (const char c : name) {
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+database::database(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+database::~database() = default;
+
+result<std::unique_ptr<database>> database::open(const config& cfg) {
+    const bool memory = is_memory_path(cfg.path);
+    if (!memory && !cfg.read_only) {
+        if (auto s = create_parent_directory(cfg.path); !s.ok()) return s;
+    }
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    flags |= cfg.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(cfg.path.c_str(), &raw, flags, nullptr);
+    sqlite::db_handle handle(raw, &sqlite3_close_v2);
+    if (rc != SQLITE_OK) return sqlite::to_status(rc, "open database", raw);
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, cfg.busy_timeout_ms);
+    sqlite::connection conn(std::move(handle));
+
+    if (auto s = set_pragmas(conn, cfg); !s.ok()) return s;
+    const status schema_ok =
+        cfg.read_only ? schema::check_current(conn.get()) : schema::migrate(conn);
+    if (!schema_ok.ok()) return schema_ok;
+
+    std::vector<unsigned char> key;
+    if (!cfg.pseudonym_key.empty()) {
+        key = key_from_config(cfg.pseudonym_key);
+    } else {
+        auto stored = stored_key(conn, cfg.read_only);
+        if (!stored) return stored.error();
+        key = std::move(*stored);
+    }
+    auto hasher = keyed_hash::make(key);
+    wipe(key);
+    if (!hasher) return status::internal("set up HMAC-SHA256 for pseudonyms failed");
+
+    auto p = std::make_unique<impl>(std::move(conn), std::move(*hasher));
+    return std::unique_ptr<database>(new database(std::move(p)));
+}
+
+int database::latest_schema_version() { return schema::latest_version(); }
+
+int database::schema_version() { return schema::current_version(impl_->conn.get()); }
+
+bool database::ping() {
+    auto st = impl_->conn.prepare("SELECT 1 FROM meta LIMIT 1", "ping");
+    if (!st) return false;
+    const int rc = st->step();
+    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+// --- transactions ---------------------------------------------------------------------------
+
+bool database::in_transaction() const { return impl_->conn.in_transaction(); }
+
+status database::begin() {
+    if (in_transaction()) return status::invalid("begin: a transaction is already open");
+    return impl_->run("BEGIN IMMEDIATE", "begin transaction");
+}
+
+status database::commit() {
+    if (!in_transaction()) return status::invalid("commit: no transaction is open");
+    return impl_->run("COMMIT", "commit transaction");
+}
+
+status database::rollback() {
+    if (!in_transaction()) return status::ok_status();
+    return impl_->run("ROLLBACK", "roll back transaction");
+}
+
+status database::savepoint(std::string_view name) {
+    if (!is_valid_savepoint_name(name)) return status::invalid("savepoint: bad name");
+    return impl_->run("SAVEPOINT " + std::string(name), "savepoint");
+}
+
+status database::release(std::string_view name) {
+    if (!is_valid_savepoint_name(name)) return status::invalid("release savepoint: bad name");
+    return impl_->run("RELEASE SAVEPOINT " + std::string(name), "release savepoint");
+}
+
+status database::rollback_to(std::string_view name) {
+    if (!is_valid_savepoint_name(name)) return status::invalid("roll back to savepoint: bad name");
+    return impl_->run("ROLLBACK TO SAVEPOINT " + std::string(name), "roll back to savepoint");
+}
+
+status database::checkpoint() {
+    if (in_transaction()) return status::invalid("checkpoint: inside a transaction");
+    int log_frames = 0;
+    int copied_frames = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(impl_->conn.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                             &log_frames, &copied_frames);
+    if (rc != SQLITE_OK) return sqlite::to_status(rc, "checkpoint", impl_->conn.get());
+    return status::ok_status();
+}
+
+// --- dedupe ---------------------------------------------------------------------------------
+
+result<bool> database::mark_seen(std::string_view key, std::int64_t now) {
+    const std::string hashed = impl_->hasher.hex("seen:", key);
+    if (hashed.empty()) return status::internal("mark seen: hashing failed");
+    auto st =
+        impl_->conn.prepare("INSERT OR IGNORE INTO seen (key, at) VALUES (?1, ?2)", "mark seen");
+    if (!st) return st.error();
+    if (auto s = st->bind(1, hashed).bind(2, now).run("mark seen"); !s.ok()) return s;
+    return impl_->conn.changes() == 1;
+}
+
+bool database::is_seen(std::string_view key) {
+    const std::string hashed = impl_->hasher.hex("seen:", key);
+    auto st = impl_->conn.prepare("SELECT 1 FROM seen WHERE key = ?1", "is seen");
+    if (!st) return false;
+    st->bind(1, hashed);
+    return st->step() == SQLITE_ROW;
+}
+
+result<std::int64_t> database::prune_seen(std::int64_t older_than) {
+    auto st = impl_->conn.prepare("DELETE FROM seen WHERE at < ?1", "prune seen");
+    if (!st) return st.error();
+    if (auto s = st->bind(1, older_than).run("prune seen"); !s.ok()) return s;
+    return impl_->conn.changes();
+}
+
+}  // namespace opas::storage

@@ -1,0 +1,138 @@
+// People: the only table with platform ids, chat ids and phone numbers.
+#include <string>
+
+#include "storage/database.hpp"
+#include "storage/database_impl.hpp"
+
+namespace opas::storage {
+namespace {
+
+// Every query that returns a person lists these columns in this order (see read_person).
+constexpr std::string_view select_by_user =
+    "SELECT id, channel, user_id, chat_id, pseudonym, language, state, unreachable, created_at, "
+    "last_inbound_at FROM people WHERE channel = ?1 AND user_id = ?2";
+constexpr std::string_view select_by_id =
+    "SELECT id, channel, user_id, chat_id, pseudonym, language, state, unreachable, created_at, "
+    "last_inbound_at FROM people WHERE id = ?1";
+constexpr std::string_view select_inactive =
+    "SELECT id, channel, user_id, chat_id, pseudonym, language, state, unreachable, created_at, "
+    "last_inbound_at FROM people WHERE last_inbound_at < ?1 ORDER BY id";
+constexpr std::string_view update_inbound =
+    "UPDATE people SET chat_id = ?3, last_inbound_at = max(last_inbound_at, ?4) "
+    "WHERE channel = ?1 AND user_id = ?2 "
+    "RETURNING id, channel, user_id, chat_id, pseudonym, language, state, unreachable, "
+    "created_at, last_inbound_at";
+constexpr std::string_view insert_person =
+    "INSERT INTO people (channel, user_id, chat_id, pseudonym, created_at, last_inbound_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
+    "RETURNING id, channel, user_id, chat_id, pseudonym, language, state, unreachable, "
+    "created_at, last_inbound_at";
+
+person read_person(const sqlite::statement& st) {
+    person p;
+    p.id = st.column_int64(0);
+    p.channel = st.column_text(1);
+    p.user_id = st.column_text(2);
+    p.chat_id = st.column_text(3);
+    p.pseudonym = st.column_text(4);
+    p.language = st.column_text(5);
+    p.state = st.column_text(6);
+    p.unreachable = st.column_int64(7) != 0;
+    p.created_at = st.column_int64(8);
+    p.last_inbound_at = st.column_int64(9);
+    return p;
+}
+
+// Steps a statement that returns at most one person row.
+result<person> one_person(sqlite::statement& st, std::string_view what) {
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) return read_person(st);
+    if (rc == SQLITE_DONE) return status::not_found(std::string(what) + ": no such person");
+    return sqlite::to_status(rc, what, st.db());
+}
+
+}  // namespace
+
+result<person> database::find_person(std::string_view channel, std::string_view user_id) {
+    auto st = impl_->conn.prepare(select_by_user, "find person");
+    if (!st) return st.error();
+    st->bind(1, channel).bind(2, user_id);
+    return one_person(*st, "find person");
+}
+
+result<person> database::find_person_by_id(std::int64_t id) {
+    auto st = impl_->conn.prepare(select_by_id, "find person by id");
+    if (!st) return st.error();
+    st->bind(1, id);
+    return one_person(*st, "find person by id");
+}
+
+result<person> database::upsert_person(std::string_view channel, std::string_view user_id,
+                                       std::string_view chat_id, std::int64_t now) {
+    if (channel.empty() || user_id.empty()) {
+        return status::invalid("upsert person: empty channel or user id");
+    }
+    {
+        // The common case, one statement: the person exists.
+        auto st = impl_->conn.prepare(update_inbound, "update person");
+        if (!st) return st.error();
+        st->bind(1, channel).bind(2, user_id).bind(3, chat_id).bind(4, now);
+        auto found = one_person(*st, "update person");
+        if (found || found.error().kind() != status::code::not_found) return found;
+    }
+    const std::string pseudonym = pseudonym_of(channel, user_id);
+    if (pseudonym.empty()) return status::internal("create person: pseudonym hashing failed");
+    auto st = impl_->conn.prepare(insert_person, "create person");
+    if (!st) return st.error();
+    st->bind(1, channel).bind(2, user_id).bind(3, chat_id).bind(4, pseudonym).bind(5, now);
+    auto created = one_person(*st, "create person");
+    if (created) created->is_new = true;
+    return created;
+}
+
+status database::save_person(std::int64_t id, std::string_view language, std::string_view state) {
+    auto st = impl_->conn.prepare("UPDATE people SET language = ?2, state = ?3 WHERE id = ?1",
+                                  "save person");
+    if (!st) return st.error();
+    if (auto s = st->bind(1, id).bind(2, language).bind(3, state).run("save person"); !s.ok()) {
+        return s;
+    }
+    if (impl_->conn.changes() == 0) return status::not_found("save person: no such person");
+    return status::ok_status();
+}
+
+status database::mark_unreachable(std::int64_t id, bool unreachable) {
+    auto st =
+        impl_->conn.prepare("UPDATE people SET unreachable = ?2 WHERE id = ?1", "mark unreachable");
+    if (!st) return st.error();
+    if (auto s = st->bind(1, id).bind(2, unreachable ? 1 : 0).run("mark unreachable"); !s.ok()) {
+        return s;
+    }
+    if (impl_->conn.changes() == 0) return status::not_found("mark unreachable: no such person");
+    return status::ok_status();
+}
+
+std::string database::pseudonym_of(std::string_view channel, std::string_view user_id) const {
+    return impl_->hasher.hex(channel, ":", user_id);
+}
+
+result<std::vector<person>> database::people_inactive_since(std::int64_t unix_seconds) {
+    auto st = impl_->conn.prepare(select_inactive, "list inactive people");
+    if (!st) return st.error();
+    st->bind(1, unix_seconds);
+    std::vector<person> out;
+    int rc = SQLITE_OK;
+    while ((rc = st->step()) == SQLITE_ROW) out.push_back(read_person(*st));
+    if (rc != SQLITE_DONE) return sqlite::to_status(rc, "list inactive people", st->db());
+    return out;
+}
+
+status database::erase_person(std::int64_t id) {
+    auto st = impl_->conn.prepare("DELETE FROM people WHERE id = ?1", "erase person");
+    if (!st) return st.error();
+    if (auto s = st->bind(1, id).run("erase person"); !s.ok()) return s;
+    if (impl_->conn.changes() == 0) return status::not_found("erase person: no such person");
+    return status::ok_status();
+}
+
+}  // namespace opas::storage

@@ -1,0 +1,170 @@
+#include "storage/schema.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "storage/sqlite.hpp"
+
+namespace opas::storage::schema {
+namespace {
+
+struct migration {
+    int version;
+    const char* sql;
+};
+
+// Privacy: `people` is the only table with platform user ids, chat ids and phone numbers.
+// `seen.key` and `delivery_status.message_id` hold keyed hashes (a WhatsApp message id
+// encodes the phone number). Outbox rows go with their person (ON DELETE CASCADE).
+constexpr migration migrations[] = {
+    {1, R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE people (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel         TEXT NOT NULL,
+    user_id         TEXT NOT NULL,
+    chat_id         TEXT NOT NULL,
+    pseudonym       TEXT NOT NULL UNIQUE,
+    language        TEXT NOT NULL DEFAULT '',
+    state           TEXT NOT NULL DEFAULT '',
+    unreachable     INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    last_inbound_at INTEGER NOT NULL,
+    UNIQUE (channel, user_id)
+);
+
+CREATE TABLE seen (
+    key TEXT PRIMARY KEY,
+    at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX seen_by_time ON seen (at);
+
+CREATE TABLE outbox (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id           INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    channel             TEXT NOT NULL,
+    kind                TEXT NOT NULL,
+    payload             TEXT NOT NULL,
+    state               TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at     INTEGER NOT NULL,
+    created_at          INTEGER NOT NULL,
+    sent_at             INTEGER,
+    failed_at           INTEGER,
+    platform_message_id TEXT,
+    last_error          TEXT
+);
+CREATE INDEX outbox_pending ON outbox (channel, id) WHERE state = 'pending';
+CREATE INDEX outbox_failed ON outbox (id) WHERE state = 'failed';
+CREATE INDEX outbox_by_person ON outbox (person_id);
+
+CREATE TABLE contact_log (
+    id        INTEGER PRIMARY KEY,
+    pseudonym TEXT NOT NULL,
+    hour      INTEGER NOT NULL,
+    channel   TEXT NOT NULL,
+    language  TEXT NOT NULL,
+    intent    TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    helpful   INTEGER NOT NULL DEFAULT -1 CHECK (helpful IN (-1, 0, 1))
+);
+CREATE INDEX contact_log_by_hour ON contact_log (hour, channel, language, intent);
+
+CREATE TABLE delivery_status (
+    id         INTEGER PRIMARY KEY,
+    channel    TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    error_code INTEGER NOT NULL DEFAULT 0,
+    time       INTEGER NOT NULL
+);
+CREATE INDEX delivery_status_by_time ON delivery_status (time);
+)sql"},
+};
+
+constexpr int newest = migrations[std::size(migrations) - 1].version;
+
+constexpr bool numbered_from_one_without_gaps() {
+    for (std::size_t i = 0; i < std::size(migrations); ++i) {
+        if (migrations[i].version != static_cast<int>(i) + 1) return false;
+    }
+    return true;
+}
+static_assert(numbered_from_one_without_gaps(), "migrations are numbered 1, 2, 3, ...");
+
+status apply(sqlite::connection& conn, const migration& m) {
+    const std::string step = "schema migration " + std::to_string(m.version);
+    if (auto s = conn.exec(m.sql, step); !s.ok()) return s;
+    const std::string set_version = "PRAGMA user_version = " + std::to_string(m.version);
+    return conn.exec(set_version.c_str(), step);
+}
+
+status too_new(int version) {
+    return status::invalid("database schema version " + std::to_string(version) +
+                           " is newer than this program knows (" + std::to_string(newest) +
+                           "); upgrade opas");
+}
+
+}  // namespace
+
+int latest_version() { return newest; }
+
+int current_version(sqlite3* db) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        return -1;
+    }
+    const sqlite::stmt_handle stmt(raw, &sqlite3_finalize);
+    if (sqlite3_step(stmt.get()) != SQLITE_ROW) return -1;
+    return sqlite3_column_int(stmt.get(), 0);
+}
+
+status migrate(sqlite::connection& conn) {
+    sqlite3* db = conn.get();
+    // Cheap check without a write lock: most opens find the schema current.
+    const int before = current_version(db);
+    if (before < 0) return status::internal("read schema version failed");
+    if (before > newest) return too_new(before);
+    if (before == newest) return status::ok_status();
+
+    for (const auto& m : migrations) {
+        // IMMEDIATE takes the write lock first, so two processes opening a fresh database at
+        // once cannot both apply the same step: the second re-reads the version and skips.
+        if (auto s = conn.exec("BEGIN IMMEDIATE", "schema migration begin"); !s.ok()) return s;
+        const int version = current_version(db);
+        status s;
+        if (version < 0) {
+            s = status::internal("read schema version failed");
+        } else if (version > newest) {
+            s = too_new(version);
+        } else if (version < m.version) {
+            s = apply(conn, m);
+        }
+        if (s.ok()) s = conn.exec("COMMIT", "schema migration commit");
+        if (!s.ok()) {
+            if (conn.in_transaction()) conn.exec("ROLLBACK", "schema migration rollback");
+            return s;
+        }
+    }
+    return status::ok_status();
+}
+
+status check_current(sqlite3* db) {
+    const int version = current_version(db);
+    if (version < 0) return status::internal("read schema version failed");
+    if (version > newest) return too_new(version);
+    if (version < newest) {
+        return status::read_only("database schema version " + std::to_string(version) +
+                                 " is older than " + std::to_string(newest) +
+                                 " and the database is open read-only; run `opas migrate`");
+    }
+    return status::ok_status();
+}
+
+}  // namespace opas::storage::schema

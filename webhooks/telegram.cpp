@@ -1,0 +1,266 @@
+#include "webhooks/telegram.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "webhooks/split.hpp"
+
+namespace opas::webhooks {
+
+namespace {
+
+using json = nlohmann::json;
+using bot::inbound;
+using bot::inbound_kind;
+
+// Message fields that carry something other than text (the bot cannot read it).
+constexpr std::array media_fields = {
+    "photo",    "voice", "audio",   "video", "video_note", "document", "sticker", "animation",
+    "location", "venue", "contact", "dice",  "poll",       "story",    "game",
+};
+
+std::string to_body(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+const json* object_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_object() ? &*it : nullptr;
+}
+
+std::optional<std::string> string_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+// Integer ids (user, chat, update, message) as decimal text.
+std::optional<std::string> integer_text_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+    return it->dump();
+}
+
+std::int64_t integer_at(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+// The sender's id, language and the chat id of a message or a chat member update.
+// False when the ids are missing or of the wrong type.
+bool read_sender_and_chat(const json& object, inbound& event) {
+    const json* from = object_at(object, "from");
+    const json* chat = object_at(object, "chat");
+    if (from == nullptr || chat == nullptr) return false;
+    auto user = integer_text_at(*from, "id");
+    auto chat_id = integer_text_at(*chat, "id");
+    if (!user || !chat_id) return false;
+    event.user_id = std::move(*user);
+    event.chat_id = std::move(*chat_id);
+    event.language_hint = string_at(*from, "language_code").value_or("");
+    event.time = integer_at(object, "date");
+    return true;
+}
+
+void read_message(const json& message, inbound& event) {
+    if (!read_sender_and_chat(message, event)) return;
+    const auto text = message.find("text");
+    if (text != message.end()) {
+        if (!text->is_string()) return;
+        event.text = text->get<std::string>();
+        event.kind = inbound_kind::text;
+        return;
+    }
+    for (const char* field : media_fields) {
+        if (message.contains(field)) {
+            event.kind = inbound_kind::media;
+            return;
+        }
+    }
+    // Service messages (members joined, title changed, pinned, ...) stay ignored.
+}
+
+void read_callback_query(const json& query, inbound& event) {
+    auto id = string_at(query, "id");
+    if (!id) return;
+    event.callback_id = std::move(*id);
+    const json* from = object_at(query, "from");
+    auto data = string_at(query, "data");
+    auto user = from ? integer_text_at(*from, "id") : std::nullopt;
+    if (!data || !user) return;  // a game button, or a malformed query
+    // Buttons under an inline-mode message have no message: answer in the private chat.
+    const json* message = object_at(query, "message");
+    const json* chat = message ? object_at(*message, "chat") : nullptr;
+    auto chat_id = chat ? integer_text_at(*chat, "id") : user;
+    if (!chat_id) return;
+    event.kind = inbound_kind::choice;
+    event.text = std::move(*data);
+    event.user_id = std::move(*user);
+    event.chat_id = std::move(*chat_id);
+    event.language_hint = string_at(*from, "language_code").value_or("");
+}
+
+void read_my_chat_member(const json& update, inbound& event) {
+    const json* member = object_at(update, "new_chat_member");
+    const json* chat = object_at(update, "chat");
+    if (member == nullptr || chat == nullptr) return;
+    const auto status = string_at(*member, "status");
+    const bool is_private = string_at(*chat, "type") == "private";
+    if (status != "kicked" && !(status == "left" && is_private)) return;
+    if (read_sender_and_chat(update, event)) event.kind = inbound_kind::unreachable;
+}
+
+// An integer chat id goes out as a number, anything else (e.g. "@channel") as a string.
+json chat_id_value(std::string_view chat_id) {
+    std::int64_t number = 0;
+    const char* first = chat_id.data();
+    const char* last = first + chat_id.size();
+    const auto [end, ec] = std::from_chars(first, last, number);
+    if (!chat_id.empty() && ec == std::errc{} && end == last) return number;
+    return std::string(chat_id);
+}
+
+json inline_keyboard(const std::vector<bot::choice>& choices) {
+    json rows = json::array();
+    std::vector<std::string_view> used;
+    for (const auto& c : choices) {
+        const bool valid = !c.id.empty() && c.id.size() <= telegram_callback_data_limit;
+        if (!valid || std::find(used.begin(), used.end(), c.id) != used.end()) continue;
+        used.push_back(c.id);
+        const std::string& label = c.title.empty() ? c.id : c.title;
+        rows.push_back(json::array({{{"text", label}, {"callback_data", c.id}}}));
+    }
+    return rows;
+}
+
+int status_class(int http_status) { return http_status / 100; }
+
+}  // namespace
+
+bool telegram_secret_ok(std::string_view header_value, std::string_view secret) {
+    if (header_value.empty() || secret.empty()) return false;
+    // Compare digests so that neither the content nor the length leaks through timing.
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> given{};
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> expected{};
+    SHA256(reinterpret_cast<const unsigned char*>(header_value.data()), header_value.size(),
+           given.data());
+    SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), expected.data());
+    return CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+parse_result parse_telegram_update(std::string_view body) {
+    const json update = json::parse(body, nullptr, false);
+    if (update.is_discarded() || !update.is_object()) return {};
+    const auto update_id = integer_text_at(update, "update_id");
+    if (!update_id) return {};
+
+    inbound event;
+    event.source = bot::channel::telegram;
+    event.kind = inbound_kind::ignored;
+    event.message_id = "tg:" + *update_id;
+    if (const json* message = object_at(update, "message")) {
+        read_message(*message, event);
+    } else if (const json* query = object_at(update, "callback_query")) {
+        read_callback_query(*query, event);
+    } else if (const json* member = object_at(update, "my_chat_member")) {
+        read_my_chat_member(*member, event);
+    }
+    if (event.kind == inbound_kind::ignored) {
+        // Keep only what is needed to record the update (and to stop a button's spinner).
+        inbound ignored;
+        ignored.source = event.source;
+        ignored.message_id = std::move(event.message_id);
+        ignored.callback_id = std::move(event.callback_id);
+        event = std::move(ignored);
+    }
+    parse_result result;
+    result.ok = true;
+    result.events.push_back(std::move(event));
+    return result;
+}
+
+std::vector<std::string> render_telegram(std::string_view chat_id, const bot::reply& r) {
+    const json keyboard = inline_keyboard(r.choices);
+    std::vector<std::string> texts = split_text(r.text, telegram_text_limit, true);
+    if (texts.empty() && !keyboard.empty()) texts.emplace_back("\u2026");
+
+    const json chat = chat_id_value(chat_id);
+    std::vector<std::string> bodies;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        json body = {{"chat_id", chat}, {"text", texts[i]}};
+        if (i + 1 == texts.size() && !keyboard.empty()) {
+            body["reply_markup"] = {{"inline_keyboard", keyboard}};
+        }
+        bodies.push_back(to_body(body));
+    }
+    return bodies;
+}
+
+std::string render_telegram_callback_answer(std::string_view callback_query_id) {
+    return to_body({{"callback_query_id", std::string(callback_query_id)}});
+}
+
+send_result classify_telegram_response(int http_status, std::string_view body) {
+    const json response = json::parse(body, nullptr, false);
+    const bool readable = !response.is_discarded() && response.is_object();
+    const std::string description = readable ? string_at(response, "description").value_or("") : "";
+    const auto has = [&](std::string_view words) {
+        return description.find(words) != std::string::npos;
+    };
+
+    send_result result;
+    if (status_class(http_status) == 2) {
+        const auto ok = readable ? response.find("ok") : response.end();
+        if (!readable || ok == response.end() || *ok != true) {
+            result.outcome = send_result::kind::retry;
+            result.reason = "bad_response";
+            return result;
+        }
+        result.outcome = send_result::kind::ok;
+        if (const json* message = object_at(response, "result")) {
+            result.platform_message_id = integer_text_at(*message, "message_id").value_or("");
+        }
+        return result;
+    }
+    if (http_status == 429) {
+        result.outcome = send_result::kind::retry;
+        result.reason = "rate_limited";
+        const json* parameters = readable ? object_at(response, "parameters") : nullptr;
+        if (parameters) {
+            const auto seconds = integer_at(*parameters, "retry_after");
+            result.retry_after_s = static_cast<int>(std::clamp<std::int64_t>(seconds, 0, 86400));
+        }
+        return result;
+    }
+    if (http_status == 403) {
+        result.outcome = send_result::kind::blocked;
+        result.reason = has("blocked by the user") ? "blocked_by_user"
+                        : has("deactivated")       ? "user_deactivated"
+                        : has("kicked")            ? "kicked"
+                                                   : "forbidden";
+        return result;
+    }
+    if (http_status == 400 && has("chat not found")) {
+        result.outcome = send_result::kind::blocked;
+        result.reason = "chat_not_found";
+        return result;
+    }
+    if (status_class(http_status) == 4) {
+        result.outcome = send_result::kind::failed;
+        result.reason = "http_" + std::to_string(http_status);
+        return result;
+    }
+    result.outcome = send_result::kind::retry;
+    result.reason = "http_" + std::to_string(http_status);
+    return result;
+}
+
+}  // namespace opas::webhooks
