@@ -48,6 +48,46 @@ void feature_table::build(std::span<const std::uint64_t> unique_hashes) {
     }
 }
 
+namespace {
+
+// Compact training rows: for example i, rows[offset[i] .. offset[i+1]).
+struct sparse_rows {
+    std::vector<std::int32_t> rows;
+    std::vector<std::size_t> offset{0};
+    std::vector<int> label;
+};
+
+// One SGD pass of softmax regression over `order`. The hot loop of start-up: built for AVX2
+// too, chosen at run time.
+__attribute__((target_clones("avx2", "default"))) void sgd_epoch(
+    const sparse_rows& data, std::span<const std::size_t> order, float rate, int classes,
+    float* weights, float* bias) {
+    alignas(32) float z[stride];
+    for (const std::size_t i : order) {
+        const std::int32_t* first = data.rows.data() + data.offset[i];
+        const std::int32_t* last = data.rows.data() + data.offset[i + 1];
+        const float v = 1.0f / std::sqrt(static_cast<float>(std::max<std::ptrdiff_t>(last - first, 1)));
+        std::copy(bias, bias + stride, z);
+        for (const std::int32_t* r = first; r != last; ++r) {
+            const float* w = weights + static_cast<std::size_t>(*r) * stride;
+            for (std::size_t c = 0; c < stride; ++c) z[c] += v * w[c];
+        }
+        softmax(std::span<float>(z, static_cast<std::size_t>(classes)), 1.0f);
+        const auto label = static_cast<std::size_t>(data.label[i]);
+        if (z[label] > 0.995f) continue;  // nothing left to learn from this example
+        z[label] -= 1.0f;  // gradient p - y
+        for (std::size_t c = static_cast<std::size_t>(classes); c < stride; ++c) z[c] = 0;
+        const float step = rate * v;
+        for (const std::int32_t* r = first; r != last; ++r) {
+            float* w = weights + static_cast<std::size_t>(*r) * stride;
+            for (std::size_t c = 0; c < stride; ++c) w[c] -= step * z[c];
+        }
+        for (std::size_t c = 0; c < stride; ++c) bias[c] -= rate * 0.1f * z[c];
+    }
+}
+
+}  // namespace
+
 linear_classifier linear_classifier::train(std::span<const training_example> examples,
                                            int classes, const training_options& options) {
     linear_classifier model;
@@ -61,72 +101,59 @@ linear_classifier linear_classifier::train(std::span<const training_example> exa
     all.erase(std::unique(all.begin(), all.end()), all.end());
     model.table_.build(all);
 
+    sparse_rows data;
+    for (const auto& example : examples) {
+        for (const auto h : example.features) data.rows.push_back(model.table_.find(h));
+        data.offset.push_back(data.rows.size());
+        data.label.push_back(example.label);
+    }
+    model.weights_.assign(model.table_.size() * stride, 0.0f);
+    model.bias_.assign(stride, 0.0f);
+
+    // Train on most examples, calibrate the temperature on the others, then go on training
+    // with every example for the last epochs.
     std::vector<std::size_t> fit_rows;
     std::vector<std::size_t> held_rows;
     for (std::size_t i = 0; i < examples.size(); ++i) {
-        // Every fifth-ish example, spread evenly through each class's examples.
         const bool held = options.held_out_share > 0 &&
                           static_cast<float>((i * 7919) % 1000) < options.held_out_share * 1000;
         (held ? held_rows : fit_rows).push_back(i);
     }
-    if (held_rows.size() >= 20 && fit_rows.size() >= 20) {
-        model.fit(examples, fit_rows, options);
-        double best_loss = 1e300;
-        std::vector<float> z(static_cast<std::size_t>(classes));
-        for (const float t : temperature_grid) {
-            double loss = 0;
-            for (const std::size_t i : held_rows) {
-                model.logits(examples[i].features, z, nullptr);
-                softmax(z, t);
-                loss -= std::log(std::max(z[static_cast<std::size_t>(examples[i].label)], 1e-6f));
-            }
-            if (loss < best_loss) {
-                best_loss = loss;
-                model.temperature_ = t;
-            }
-        }
-    }
+    const bool calibrate = held_rows.size() >= 20 && fit_rows.size() >= 20;
     std::vector<std::size_t> every(examples.size());
     std::iota(every.begin(), every.end(), std::size_t{0});
-    model.fit(examples, every, options);
+    std::mt19937 rng(shuffle_seed);
+    const int total_epochs = options.epochs + (calibrate ? options.final_epochs : 0);
+    for (int epoch = 0; epoch < total_epochs; ++epoch) {
+        auto& order = calibrate && epoch < options.epochs ? fit_rows : every;
+        if (calibrate && epoch == options.epochs) model.calibrate(examples, held_rows);
+        std::shuffle(order.begin(), order.end(), rng);
+        const float rate = options.learning_rate / (1.0f + options.decay * epoch);
+        sgd_epoch(data, order, rate, classes, model.weights_.data(), model.bias_.data());
+    }
     return model;
 }
 
-void linear_classifier::fit(std::span<const training_example> examples,
-                            std::span<const std::size_t> order_in,
-                            const training_options& options) {
-    weights_.assign(table_.size() * stride, 0.0f);
-    bias_.assign(stride, 0.0f);
-
-    // Precomputed rows per example.
-    std::vector<std::vector<std::int32_t>> rows(examples.size());
-    for (const std::size_t i : order_in) {
-        rows[i].reserve(examples[i].features.size());
-        for (const auto h : examples[i].features) rows[i].push_back(table_.find(h));
+void linear_classifier::calibrate(std::span<const training_example> examples,
+                                  std::span<const std::size_t> held_rows) {
+    double best_loss = 1e300;
+    std::vector<float> z(static_cast<std::size_t>(classes_));
+    std::vector<std::vector<float>> held_logits;
+    for (const std::size_t i : held_rows) {
+        logits(examples[i].features, z, nullptr);
+        held_logits.push_back(z);
     }
-    std::vector<std::size_t> order(order_in.begin(), order_in.end());
-    std::mt19937 rng(shuffle_seed);
-    alignas(32) float z[stride];
-    for (int epoch = 0; epoch < options.epochs; ++epoch) {
-        std::shuffle(order.begin(), order.end(), rng);
-        const float rate = options.learning_rate / (1.0f + options.decay * epoch);
-        for (const std::size_t i : order) {
-            const auto& r = rows[i];
-            const float v = feature_value(r.size());
-            std::copy(bias_.begin(), bias_.end(), z);
-            for (const auto row : r) {
-                const float* w = &weights_[static_cast<std::size_t>(row) * stride];
-                for (std::size_t c = 0; c < stride; ++c) z[c] += v * w[c];
-            }
-            softmax(std::span<float>(z, static_cast<std::size_t>(classes_)), 1.0f);
-            z[static_cast<std::size_t>(examples[i].label)] -= 1.0f;  // gradient p - y
-            for (std::size_t c = static_cast<std::size_t>(classes_); c < stride; ++c) z[c] = 0;
-            for (const auto row : r) {
-                float* w = &weights_[static_cast<std::size_t>(row) * stride];
-                const float step = rate * v;
-                for (std::size_t c = 0; c < stride; ++c) w[c] -= step * z[c];
-            }
-            for (std::size_t c = 0; c < stride; ++c) bias_[c] -= rate * 0.1f * z[c];
+    for (const float t : temperature_grid) {
+        double loss = 0;
+        for (std::size_t k = 0; k < held_rows.size(); ++k) {
+            z = held_logits[k];
+            softmax(z, t);
+            const auto label = static_cast<std::size_t>(examples[held_rows[k]].label);
+            loss -= std::log(std::max(z[label], 1e-6f));
+        }
+        if (loss < best_loss) {
+            best_loss = loss;
+            temperature_ = t;
         }
     }
 }

@@ -14,7 +14,8 @@ struct training_example {
 };
 
 struct training_options {
-    int epochs = 12;
+    int epochs = 6;                 // on the examples not held out
+    int final_epochs = 2;           // then on all examples, after calibration
     float learning_rate = 0.8f;     // decays as 1 / (1 + decay * epoch)
     float decay = 0.25f;
     float held_out_share = 0.2f;    // for temperature calibration; 0 = no calibration
@@ -57,8 +58,8 @@ public:
                  float* known_share = nullptr) const;
 
 private:
-    void fit(std::span<const training_example> examples, std::span<const std::size_t> order,
-             const training_options& options);
+    void calibrate(std::span<const training_example> examples,
+                   std::span<const std::size_t> held_rows);
     void logits(std::span<const std::uint64_t> features, std::span<float> out,
                 float* known_share) const;
 

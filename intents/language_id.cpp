@@ -170,7 +170,7 @@ language_identifier language_identifier::train(std::span<const source> sources) 
             const bool ascii = std::all_of(word.begin(), word.end(),
                                            [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
             if (ascii) continue;
-            auto f = fold(word);
+            auto f = fold_normalized(word);
             if (f != word) folded.emplace_back(std::move(f), count);
         }
         for (auto& [word, count] : folded) counts[l][word] += count;

@@ -5,9 +5,14 @@
 #include "intents/normalize.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
+#include <array>
+#include <atomic>
+#include <bit>
+#include <exception>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 namespace opas::intents {
@@ -28,6 +33,29 @@ bool is_latin_word(std::string_view word) {
     return word.size() >= 3 && std::all_of(word.begin(), word.end(), [](char ch) {
                return (ch >= 'a' && ch <= 'z') || ch == '-';
            });
+}
+
+// Runs f(0..tasks-1) on up to `threads` threads (the caller's included); rethrows the first
+// exception of a task.
+void run_parallel(std::size_t tasks, unsigned threads, const std::function<void(std::size_t)>& f) {
+    std::atomic<std::size_t> next{0};
+    std::mutex error_mutex;
+    std::exception_ptr error;  // guarded by error_mutex
+    auto work = [&] {
+        for (std::size_t task = next++; task < tasks; task = next++) {
+            try {
+                f(task);
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < std::min<std::size_t>(threads, tasks); ++t) pool.emplace_back(work);
+    work();
+    pool.clear();  // joins
+    if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
@@ -94,80 +122,97 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     std::unique_ptr<model> m(new model());
     m->options_ = options;
     for (const auto& locale : locales) m->codes_.push_back(locale.code);
-    workspace ws(m->codes_);
+    const std::size_t count = locales.size();
+    const unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                                 : std::max(1u, std::thread::hardware_concurrency());
 
-    // Features of every example, per language.
-    std::vector<std::vector<training_example>> examples(locales.size());
-    // word -> (languages using it, examples per intent) for the bridge words.
-    std::map<std::string, std::pair<std::set<std::size_t>, std::map<int, int>>> shared;
-    for (std::size_t l = 0; l < locales.size(); ++l) {
+    // 1. Normalized text and features of every example, per language.
+    std::vector<std::vector<training_example>> examples(count);
+    std::vector<std::vector<std::string>> normalized(count);  // all text, for language id
+    std::vector<std::vector<std::pair<std::string, int>>> latin_words(count);  // (word, label)
+    run_parallel(count, threads, [&](std::size_t l) {
+        word_breaker breaker;
+        stemmer stems(locales[l].code);
+        std::vector<std::string> tokens;
         for (const auto& [intent, texts] : locales[l].intents) {
             const int label = intent_index(intent);
             if (label < 0) continue;  // read_locale() rejects these already
             for (const auto& text : texts) {
-                ws.tokens.clear();
-                ws.breaker.split(fold(text), ws.tokens);
+                normalized[l].push_back(normalize(text));
+                tokens.clear();
+                breaker.split(fold_normalized(normalized[l].back()), tokens);
                 training_example example;
-                intent_features(ws.tokens, ws.stemmers[l].get(), example.features);
+                intent_features(tokens, &stems, example.features);
                 example.label = label;
                 examples[l].push_back(std::move(example));
-                for (const auto& token : std::set<std::string>(ws.tokens.begin(), ws.tokens.end())) {
-                    if (!is_latin_word(token)) continue;
-                    auto& [langs, by_intent] = shared[token];
-                    langs.insert(l);
-                    ++by_intent[label];
+                std::sort(tokens.begin(), tokens.end());
+                tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+                for (auto& token : tokens) {
+                    if (is_latin_word(token)) latin_words[l].emplace_back(std::move(token), label);
                 }
             }
+        }
+        for (const auto& text : locales[l].other_texts) normalized[l].push_back(normalize(text));
+    });
+
+    // 2. Bridge words: a Latin word used for one intent in several languages teaches that
+    //    intent to every language ("kela" -> guidance.social_security).
+    struct word_use {
+        std::uint64_t languages = 0;  // bit per language
+        std::array<int, 32> by_intent{};
+    };
+    std::unordered_map<std::string, word_use> shared;
+    for (std::size_t l = 0; l < count; ++l) {
+        for (const auto& [word, label] : latin_words[l]) {
+            auto& use = shared[word];
+            use.languages |= std::uint64_t{1} << (l % 64);
+            ++use.by_intent[static_cast<std::size_t>(label)];
         }
     }
     const int none_label = intent_index("none");
     std::vector<std::pair<std::string, int>> bridges;
     for (const auto& [word, use] : shared) {
-        const auto& [langs, by_intent] = use;
-        if (langs.size() < bridge_min_languages) continue;
-        int total = 0;
-        auto top = by_intent.begin();
-        for (auto it = by_intent.begin(); it != by_intent.end(); ++it) {
-            total += it->second;
-            if (it->second > top->second) top = it;
-        }
-        if (top->first != none_label && top->second >= bridge_min_purity * total) {
-            bridges.emplace_back(word, top->first);
-        }
+        if (static_cast<std::size_t>(std::popcount(use.languages)) < bridge_min_languages) continue;
+        const auto top = std::max_element(use.by_intent.begin(), use.by_intent.end());
+        const int total = std::accumulate(use.by_intent.begin(), use.by_intent.end(), 0);
+        const auto label = static_cast<int>(top - use.by_intent.begin());
+        if (label != none_label && *top >= bridge_min_purity * total) bridges.emplace_back(word, label);
     }
-    for (std::size_t l = 0; l < locales.size(); ++l) {
-        for (const auto& [word, label] : bridges) {
-            training_example example;
-            const std::string token[] = {word};
-            intent_features(token, ws.stemmers[l].get(), example.features);
-            example.label = label;
-            examples[l].push_back(std::move(example));
-        }
-    }
+    std::sort(bridges.begin(), bridges.end());  // deterministic order
 
+    // 3. One classifier per language, and the language identifier, in parallel.
     training_options training;
     training.epochs = options.epochs;
     const int classes = static_cast<int>(intent_taxonomy().size());
-    for (std::size_t l = 0; l < locales.size(); ++l) {
+    m->languages_.resize(count);
+    run_parallel(count + 1, threads, [&](std::size_t task) {
+        if (task == 0) {
+            std::vector<language_identifier::source> sources(count);
+            for (std::size_t l = 0; l < count; ++l) {
+                sources[l].code = locales[l].code;
+                sources[l].texts.assign(normalized[l].begin(), normalized[l].end());
+            }
+            m->identifier_ =
+                std::make_unique<language_identifier>(language_identifier::train(sources));
+            return;
+        }
+        const std::size_t l = task - 1;
+        stemmer stems(locales[l].code);
+        for (const auto& [word, label] : bridges) {
+            training_example example;
+            const std::string token[] = {word};
+            intent_features(token, &stems, example.features);
+            example.label = label;
+            examples[l].push_back(std::move(example));
+        }
         auto lm = std::make_unique<language_model>();
         lm->code = locales[l].code;
         lm->index = l;
         lm->classifier = linear_classifier::train(examples[l], classes, training);
         lm->entities = std::move(locales[l].entities);
         lm->endonym = locales[l].endonym;
-        m->languages_.push_back(std::move(lm));
-    }
-
-    std::vector<language_identifier::source> sources(locales.size());
-    for (std::size_t l = 0; l < locales.size(); ++l) {
-        sources[l].code = locales[l].code;
-        for (const auto& [intent, texts] : locales[l].intents) {
-            sources[l].texts.insert(sources[l].texts.end(), texts.begin(), texts.end());
-        }
-        sources[l].texts.insert(sources[l].texts.end(), locales[l].other_texts.begin(),
-                                locales[l].other_texts.end());
-    }
-    m->identifier_ = std::make_unique<language_identifier>(language_identifier::train(sources));
+        m->languages_[l] = std::move(lm);
+    });
     return m;
 }
 

@@ -24,7 +24,8 @@ struct intent_guess {
 // locale examples (tests/intents/accuracy_test.cpp prints the figures).
 struct model_options {
     double min_confidence = 0.3;  // below this the answer is "none"
-    int epochs = 12;              // SGD passes over the examples
+    int epochs = 6;               // SGD passes over the examples before calibration (+2 after)
+    int threads = 0;              // training threads; 0 = one per core
 };
 
 class model {  // immutable after load; all const methods are thread-safe

@@ -136,6 +136,24 @@ std::string normalize(std::string_view text) { return normalize_impl(text, false
 
 std::string fold(std::string_view text) { return normalize_impl(text, true); }
 
+std::string fold_normalized(std::string_view normalized) {
+    if (is_plain_ascii(normalized)) return std::string(normalized);
+    UErrorCode ec = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(ec);
+    if (U_FAILURE(ec)) throw std::runtime_error("ICU normalizer unavailable");
+    std::string out;
+    out.reserve(normalized.size());
+    const auto* bytes = reinterpret_cast<const uint8_t*>(normalized.data());
+    const auto length = static_cast<int32_t>(normalized.size());
+    for (int32_t i = 0; i < length;) {
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) c = 0xFFFD;
+        append_utf8(out, c >= 0x80 ? latin_base(c, *nfd) : c);
+    }
+    return out;
+}
+
 word_breaker::word_breaker() {
     UErrorCode ec = U_ZERO_ERROR;
     iterator_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), ec));

@@ -26,6 +26,9 @@ std::string normalize(std::string_view text);
 // Cyrillic, Arabic and Han text is left as normalize() returns it.
 std::string fold(std::string_view text);
 
+// fold() of text that is already normalize()d: only the Latin diacritics step (cheaper).
+std::string fold_normalized(std::string_view normalized);
+
 // Word tokens of already normalized (or folded) text via an ICU word BreakIterator, so that
 // Chinese is segmented by dictionary. Punctuation and spaces are dropped; numbers are kept
 // ("10.30" stays one token). Creates a break iterator per call: hot paths use word_breaker.

@@ -9,9 +9,11 @@ namespace {
 
 // The outbox keeps the channel (not an identifier) so that pending(channel) walks the partial
 // index outbox_pending (channel, id) WHERE state = 'pending'; chat_id comes from people.
+// A plain INSERT ... VALUES (not INSERT ... SELECT) needs no statement journal.
+constexpr std::string_view select_channel = "SELECT channel FROM people WHERE id = ?1";
 constexpr std::string_view insert_outbox =
     "INSERT INTO outbox (person_id, channel, kind, payload, next_attempt_at, created_at) "
-    "SELECT id, channel, ?2, ?3, ?4, ?4 FROM people WHERE id = ?1";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 constexpr std::string_view select_pending =
     "SELECT o.id, o.person_id, o.channel, p.chat_id, o.kind, o.payload, o.attempts, "
     "o.next_attempt_at, o.created_at FROM outbox AS o JOIN people AS p ON p.id = o.person_id "
@@ -56,11 +58,20 @@ status update_pending(sqlite::connection& conn, sqlite::statement& st, std::stri
 
 result<std::int64_t> database::enqueue(std::int64_t person_id, std::string_view kind,
                                        std::string_view payload, std::int64_t now_ms) {
+    std::string channel;
+    {
+        auto st = impl_->conn.prepare(select_channel, "enqueue");
+        if (!st) return st.error();
+        st->bind(1, person_id);
+        const int rc = st->step();
+        if (rc == SQLITE_DONE) return status::not_found("enqueue: no such person");
+        if (rc != SQLITE_ROW) return sqlite::to_status(rc, "enqueue", st->db());
+        channel = st->column_text(0);
+    }
     auto st = impl_->conn.prepare(insert_outbox, "enqueue");
     if (!st) return st.error();
-    st->bind(1, person_id).bind(2, kind).bind(3, payload).bind(4, now_ms);
+    st->bind(1, person_id).bind(2, channel).bind(3, kind).bind(4, payload).bind(5, now_ms);
     if (auto s = st->run("enqueue"); !s.ok()) return s;
-    if (impl_->conn.changes() == 0) return status::not_found("enqueue: no such person");
     return impl_->conn.last_insert_rowid();
 }
 

@@ -1,4 +1,5 @@
 // People: the only table with platform ids, chat ids and phone numbers.
+#include <algorithm>
 #include <string>
 
 #include "storage/database.hpp"
@@ -17,16 +18,13 @@ constexpr std::string_view select_by_id =
 constexpr std::string_view select_inactive =
     "SELECT id, channel, user_id, chat_id, pseudonym, language, state, unreachable, created_at, "
     "last_inbound_at FROM people WHERE last_inbound_at < ?1 ORDER BY id";
+// No RETURNING and no INSERT ... SELECT on the hot path: SQLite runs those as multi-row
+// writes with a statement journal, which costs an allocation cycle per statement.
 constexpr std::string_view update_inbound =
-    "UPDATE people SET chat_id = ?3, last_inbound_at = max(last_inbound_at, ?4) "
-    "WHERE channel = ?1 AND user_id = ?2 "
-    "RETURNING id, channel, user_id, chat_id, pseudonym, language, state, unreachable, "
-    "created_at, last_inbound_at";
+    "UPDATE people SET chat_id = ?2, last_inbound_at = ?3 WHERE id = ?1";
 constexpr std::string_view insert_person =
     "INSERT INTO people (channel, user_id, chat_id, pseudonym, created_at, last_inbound_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
-    "RETURNING id, channel, user_id, chat_id, pseudonym, language, state, unreachable, "
-    "created_at, last_inbound_at";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 
 person read_person(const sqlite::statement& st) {
     person p;
@@ -72,22 +70,36 @@ result<person> database::upsert_person(std::string_view channel, std::string_vie
     if (channel.empty() || user_id.empty()) {
         return status::invalid("upsert person: empty channel or user id");
     }
-    {
-        // The common case, one statement: the person exists.
-        auto st = impl_->conn.prepare(update_inbound, "update person");
-        if (!st) return st.error();
-        st->bind(1, channel).bind(2, user_id).bind(3, chat_id).bind(4, now);
-        auto found = one_person(*st, "update person");
-        if (found || found.error().kind() != status::code::not_found) return found;
+    auto found = find_person(channel, user_id);
+    if (found) {
+        person& p = *found;
+        if (p.chat_id != chat_id || now > p.last_inbound_at) {
+            p.chat_id = chat_id;
+            p.last_inbound_at = std::max(p.last_inbound_at, now);
+            auto st = impl_->conn.prepare(update_inbound, "update person");
+            if (!st) return st.error();
+            st->bind(1, p.id).bind(2, p.chat_id).bind(3, p.last_inbound_at);
+            if (auto s = st->run("update person"); !s.ok()) return s;
+        }
+        return found;
     }
-    const std::string pseudonym = pseudonym_of(channel, user_id);
-    if (pseudonym.empty()) return status::internal("create person: pseudonym hashing failed");
+    if (found.error().kind() != status::code::not_found) return found;
+
+    person p;
+    p.channel = channel;
+    p.user_id = user_id;
+    p.chat_id = chat_id;
+    p.pseudonym = pseudonym_of(channel, user_id);
+    p.created_at = now;
+    p.last_inbound_at = now;
+    p.is_new = true;
+    if (p.pseudonym.empty()) return status::internal("create person: pseudonym hashing failed");
     auto st = impl_->conn.prepare(insert_person, "create person");
     if (!st) return st.error();
-    st->bind(1, channel).bind(2, user_id).bind(3, chat_id).bind(4, pseudonym).bind(5, now);
-    auto created = one_person(*st, "create person");
-    if (created) created->is_new = true;
-    return created;
+    st->bind(1, p.channel).bind(2, p.user_id).bind(3, p.chat_id).bind(4, p.pseudonym).bind(5, now);
+    if (auto s = st->run("create person"); !s.ok()) return s;
+    p.id = impl_->conn.last_insert_rowid();
+    return p;
 }
 
 status database::save_person(std::int64_t id, std::string_view language, std::string_view state) {

@@ -1,0 +1,36 @@
+#pragma once
+// Locale data for the intents tests: every language under locales/ that has an intents.json
+// (other files optional while the locales are being written).
+
+#include "intents/locale_data.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace opas::intents::testing {
+
+inline std::string locales_dir() { return std::string(OPAS_SOURCE_DIR) + "/locales"; }
+
+inline std::vector<locale_text> available_locales() {
+    std::vector<std::string> codes;
+    for (const auto& entry : std::filesystem::directory_iterator(locales_dir())) {
+        if (std::filesystem::is_regular_file(entry.path() / "intents.json")) {
+            codes.push_back(entry.path().filename().string());
+        }
+    }
+    std::sort(codes.begin(), codes.end());
+    std::vector<locale_text> out;
+    for (const auto& code : codes) out.push_back(read_locale(locales_dir(), code, false));
+    return out;
+}
+
+inline bool has(const std::vector<locale_text>& locales, const std::string& code) {
+    for (const auto& l : locales) {
+        if (l.code == code) return true;
+    }
+    return false;
+}
+
+}  // namespace opas::intents::testing
