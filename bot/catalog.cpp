@@ -119,7 +119,8 @@ std::unique_ptr<catalog> catalog::load(const std::string& dir,
         if (!std::filesystem::is_directory(base)) continue;
         language lang;
         if (std::filesystem::exists(base / "messages.json")) {
-            for (const auto& [key, value] : read_json(base / "messages.json").items()) {
+            const json doc = read_json(base / "messages.json");
+            for (const auto& [key, value] : doc.items()) {
                 if (!value.is_string())
                     throw std::runtime_error((base / "messages.json").string() + ": '" + key +
                                              "' must be a string");
@@ -127,7 +128,8 @@ std::unique_ptr<catalog> catalog::load(const std::string& dir,
             }
         }
         if (std::filesystem::exists(base / "topics.json")) {
-            for (const auto& [key, value] : read_json(base / "topics.json").items()) {
+            const json doc = read_json(base / "topics.json");
+            for (const auto& [key, value] : doc.items()) {
                 const auto where = (base / "topics.json").string() + ": '" + key + "'";
                 if (!value.is_object() || !value.contains("title") || !value["title"].is_string() ||
                     !value.contains("text") || !value["text"].is_string())

@@ -96,7 +96,7 @@ int run_classify(const config& cfg, const command_line& cl, std::istream& in, st
         if (!line.empty() && line.back() == '\r') line.pop_back();
         const std::string lang = forced.empty() ? model->detect_language(line).code : forced;
         const auto guess = model->classify(line, lang);
-        json j;
+        nlohmann::ordered_json j;
         j["text"] = line;
         j["lang"] = lang;
         j["intent"] = guess.intent;

@@ -95,6 +95,12 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
             break;
     }
 
+    if (ev.source == channel::telegram && ev.user_id != ev.chat_id) {
+        // A group message (the staff group, later): never mix a group into a person's record.
+        std::lock_guard lock(mutex_);
+        ++counters_.ignored;
+        return true;
+    }
     auto p = db.upsert_person(channel, ev.user_id, ev.chat_id, now_ms / 1000);
     if (!p.ok()) return false;
     if (p->unreachable && !db.mark_unreachable(p->id, false).ok()) return false;
@@ -116,7 +122,10 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
                                     t.outcome,    t.helpful};
         if (!db.log_contact(rec).ok()) return false;
     }
-    if (t.erase_person) return db.erase_person(p->id).ok();
+    if (t.erase_person) {
+        erased_in_batch_ = true;
+        return db.erase_person(p->id).ok();
+    }
     if (!db.save_person(p->id, t.language, t.state).ok()) return false;
     std::lock_guard lock(mutex_);
     ++counters_.turns;
@@ -136,6 +145,7 @@ void dispatcher::run() {
             }
         }
         batch_added_outbox_ = false;
+        erased_in_batch_ = false;
         std::vector<bool> ok(batch.size(), false);
         bool committed = db_.begin().ok();
         if (committed) {
@@ -162,6 +172,11 @@ void dispatcher::run() {
             ++counters_.batches;
             if (!committed) ++counters_.commit_failures;
             counters_.job_failures += std::count(ok.begin(), ok.end(), false);
+        }
+        // Erased identifiers must leave the -wal file too, not only the tables.
+        if (committed && erased_in_batch_) {
+            if (const auto st = db_.checkpoint(); !st.ok())
+                spdlog::warn("checkpoint after erasure failed: {}", st.message());
         }
         for (std::size_t i = 0; i < batch.size(); ++i)
             if (batch[i].done) batch[i].done(committed && ok[i]);

@@ -69,6 +69,7 @@ private:
     bool stopping_ = false;
     counters counters_;
     bool batch_added_outbox_ = false;  // writer thread only
+    bool erased_in_batch_ = false;     // writer thread only
     std::thread thread_;
 };
 

@@ -68,7 +68,8 @@ public:
         }
         const std::string choice = chosen(in);
         if (choice.empty()) settle_language(in, in.text);
-        if (t_.language.empty()) return language_menu();
+        if (t_.language.empty() && choice.empty()) return language_menu();
+        if (t_.language.empty()) t_.language = cfg_.default_language;  // until "lang:" sets it
         if (person_.is_new && choice.empty()) welcome();
         if (!choice.empty()) return on_choice(choice);
         const auto guess = model_.classify(in.text, t_.language);

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "intents/features.hpp"
+
 namespace opas::intents {
 namespace {
 
@@ -34,18 +36,40 @@ float feature_value(std::size_t count) {
 }  // namespace
 
 void feature_table::build(std::span<const std::uint64_t> unique_hashes) {
-    count_ = unique_hashes.size();
+    keys_.clear();
+    count_ = 0;
+    reserve(unique_hashes.size());
+    for (const auto h : unique_hashes) insert(h);
+}
+
+void feature_table::reserve(std::size_t count) {
     std::size_t capacity = 16;
-    while (capacity < count_ * 2) capacity *= 2;
-    keys_.assign(capacity, 0);
-    rows_.assign(capacity, -1);
+    while (capacity < count * 2) capacity *= 2;
+    if (capacity <= keys_.size()) return;
+    std::vector<std::uint64_t> old_keys(capacity, 0);
+    std::vector<std::int32_t> old_rows(capacity, -1);
+    old_keys.swap(keys_);
+    old_rows.swap(rows_);
     mask_ = capacity - 1;
-    for (std::size_t row = 0; row < unique_hashes.size(); ++row) {
-        std::size_t slot = unique_hashes[row] & mask_;
-        while (keys_[slot] != 0 && keys_[slot] != unique_hashes[row]) slot = (slot + 1) & mask_;
-        keys_[slot] = unique_hashes[row];
-        rows_[slot] = static_cast<std::int32_t>(row);
+    for (std::size_t slot = 0; slot < old_keys.size(); ++slot) {
+        if (old_keys[slot] == 0) continue;
+        std::size_t at = old_keys[slot] & mask_;
+        while (keys_[at] != 0) at = (at + 1) & mask_;
+        keys_[at] = old_keys[slot];
+        rows_[at] = old_rows[slot];
     }
+}
+
+std::int32_t feature_table::insert(std::uint64_t hash) {
+    if ((count_ + 1) * 2 > keys_.size()) reserve(count_ + 1);
+    std::size_t slot = hash & mask_;
+    while (keys_[slot] != 0) {
+        if (keys_[slot] == hash) return rows_[slot];
+        slot = (slot + 1) & mask_;
+    }
+    keys_[slot] = hash;
+    rows_[slot] = static_cast<std::int32_t>(count_++);
+    return rows_[slot];
 }
 
 namespace {
@@ -55,18 +79,20 @@ struct sparse_rows {
     std::vector<std::int32_t> rows;
     std::vector<std::size_t> offset{0};
     std::vector<int> label;
+    std::vector<float> value;  // 1 / sqrt(number of features, kept or not)
 };
 
 // One SGD pass of softmax regression over `order`. The hot loop of start-up: built for AVX2
 // too, chosen at run time.
-__attribute__((target_clones("avx2", "default"))) void sgd_epoch(
-    const sparse_rows& data, std::span<const std::size_t> order, float rate, int classes,
-    float* weights, float* bias) {
+__attribute__((target_clones("avx2", "default"))) void sgd_epoch(const sparse_rows& data,
+                                                                 std::span<const std::size_t> order,
+                                                                 float rate, int classes,
+                                                                 float* weights, float* bias) {
     alignas(32) float z[stride];
     for (const std::size_t i : order) {
         const std::int32_t* first = data.rows.data() + data.offset[i];
         const std::int32_t* last = data.rows.data() + data.offset[i + 1];
-        const float v = 1.0f / std::sqrt(static_cast<float>(std::max<std::ptrdiff_t>(last - first, 1)));
+        const float v = data.value[i];
         std::copy(bias, bias + stride, z);
         for (const std::int32_t* r = first; r != last; ++r) {
             const float* w = weights + static_cast<std::size_t>(*r) * stride;
@@ -75,7 +101,7 @@ __attribute__((target_clones("avx2", "default"))) void sgd_epoch(
         softmax(std::span<float>(z, static_cast<std::size_t>(classes)), 1.0f);
         const auto label = static_cast<std::size_t>(data.label[i]);
         if (z[label] > 0.995f) continue;  // nothing left to learn from this example
-        z[label] -= 1.0f;  // gradient p - y
+        z[label] -= 1.0f;                 // gradient p - y
         for (std::size_t c = static_cast<std::size_t>(classes); c < stride; ++c) z[c] = 0;
         const float step = rate * v;
         for (const std::int32_t* r = first; r != last; ++r) {
@@ -88,24 +114,45 @@ __attribute__((target_clones("avx2", "default"))) void sgd_epoch(
 
 }  // namespace
 
-linear_classifier linear_classifier::train(std::span<const training_example> examples,
-                                           int classes, const training_options& options) {
+linear_classifier linear_classifier::train(std::span<const training_example> examples, int classes,
+                                           const training_options& options) {
     linear_classifier model;
     model.classes_ = classes;
     assert(classes >= 1 && static_cast<std::size_t>(classes) <= stride);
-    std::vector<std::uint64_t> all;
+    std::size_t total = 0;
+    for (const auto& example : examples) total += example.features.size();
+    // Character n-grams seen in fewer than min_feature_count examples get no weight: they cost
+    // memory (one row of 32 floats each) and teach little. Word features are all kept.
+    feature_table counted;
+    counted.reserve(total / 3);
+    std::vector<std::uint64_t> row_hash;
+    std::vector<std::uint16_t> seen;
     for (const auto& example : examples) {
-        all.insert(all.end(), example.features.begin(), example.features.end());
+        for (const auto h : example.features) {
+            const auto row = static_cast<std::size_t>(counted.insert(h));
+            if (row == seen.size()) {
+                seen.push_back(0);
+                row_hash.push_back(h);
+            }
+            if (seen[row] < 0xFFFF) ++seen[row];
+        }
     }
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    model.table_.build(all);
-
+    std::vector<std::uint64_t> kept;
+    for (std::size_t row = 0; row < seen.size(); ++row) {
+        const bool word = !is_ngram_feature(row_hash[row]);
+        if (word || seen[row] >= options.min_feature_count) kept.push_back(row_hash[row]);
+    }
+    model.table_.build(kept);
     sparse_rows data;
+    data.rows.reserve(total);
     for (const auto& example : examples) {
-        for (const auto h : example.features) data.rows.push_back(model.table_.find(h));
+        for (const auto h : example.features) {
+            const auto row = model.table_.find(h);
+            if (row >= 0) data.rows.push_back(row);
+        }
         data.offset.push_back(data.rows.size());
         data.label.push_back(example.label);
+        data.value.push_back(feature_value(example.features.size()));
     }
     model.weights_.assign(model.table_.size() * stride, 0.0f);
     model.bias_.assign(stride, 0.0f);
@@ -173,9 +220,9 @@ void linear_classifier::logits(std::span<const std::uint64_t> features, std::spa
     const float v = feature_value(features.size());
     for (std::size_t c = 0; c < out.size(); ++c) out[c] = bias_[c] + v * z[c];
     if (known_share) {
-        *known_share = features.empty() ? 0.0f
-                                        : static_cast<float>(known) /
-                                              static_cast<float>(features.size());
+        *known_share = features.empty()
+                           ? 0.0f
+                           : static_cast<float>(known) / static_cast<float>(features.size());
     }
 }
 

@@ -14,17 +14,23 @@ struct training_example {
 };
 
 struct training_options {
-    int epochs = 6;                 // on the examples not held out
-    int final_epochs = 2;           // then on all examples, after calibration
-    float learning_rate = 0.8f;     // decays as 1 / (1 + decay * epoch)
+    int epochs = 4;              // on the examples not held out
+    int final_epochs = 2;        // then on all examples, after calibration
+    float learning_rate = 5.0f;  // decays as 1 / (1 + decay * epoch)
     float decay = 0.25f;
-    float held_out_share = 0.2f;    // for temperature calibration; 0 = no calibration
+    float held_out_share = 0.2f;
+    unsigned min_feature_count = 2;  // n-gram features of fewer examples are dropped    // for
+                                     // temperature calibration; 0 = no calibration
 };
 
 // Maps a feature hash to a dense row; hashes unseen in training have no row (zero weight).
 class feature_table {
 public:
     void build(std::span<const std::uint64_t> unique_hashes);
+    // Room for `count` hashes without rehashing.
+    void reserve(std::size_t count);
+    // Row of `hash`, adding it as the next row when it is new.
+    std::int32_t insert(std::uint64_t hash);
     // Row of `hash`, or -1.
     std::int32_t find(std::uint64_t hash) const {
         if (keys_.empty()) return -1;

@@ -1,22 +1,22 @@
 // Dates and times of day in chat messages (extract_date, extract_time of entities.hpp).
 
-#include "intents/entities.hpp"
-#include "intents/phrases.hpp"
-
 #include <algorithm>
 #include <array>
+
+#include "intents/entities.hpp"
+#include "intents/phrases.hpp"
 
 namespace opas::intents {
 namespace {
 
 // Words right before a number that make it a time of day: "klo 10", "at 10", "ساعة ١٠".
 constexpr std::array<std::string_view, 24> clock_before = {
-    "klo", "kello", "kl", "kell", "at", "around", "в", "во", "о", "об", "около", "las",
-    "a", "vers", "saat", "ساعه", "الساعه", "ساعت", "saacadda", "sacadda", "om", "um",
-    "hacia", "à"};
+    "klo",    "kello", "kl",       "kell",    "at", "around", "в",     "во",
+    "о",      "об",    "около",    "las",     "a",  "vers",   "saat",  "ساعه",
+    "الساعه", "ساعت",  "saacadda", "sacadda", "om", "um",     "hacia", "à"};
 // Words right after a number that make it a time of day: "10 часов", "10 uhr".
-constexpr std::array<std::string_view, 8> clock_after = {
-    "часов", "часа", "час", "годині", "годин", "o'clock", "oclock", "saat"};
+constexpr std::array<std::string_view, 8> clock_after = {"часов", "часа",    "час",    "годині",
+                                                         "годин", "o'clock", "oclock", "saat"};
 
 // A run of digit groups joined by separators: "15.12.2026", "10:30", "2026-12-15", "14".
 struct number_group {
@@ -154,21 +154,21 @@ bool one_of(std::string_view word, const std::array<std::string_view, N>& list) 
 }
 
 // Hours and minutes of one number group, or -1 when it is not a time.
-int clock_minutes(const number_group& g, std::string_view s, const message_words& message,
-                  bool& pm, bool& am) {
+int clock_minutes(const number_group& g, std::string_view s, const message_words& message, bool& pm,
+                  bool& am) {
     const auto [h, m, unused] = g.value;
     (void)unused;
+    std::string_view rest = s.substr(g.end);
+    if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    pm = rest.starts_with("pm") || rest.starts_with("p.m");
+    am = rest.starts_with("am") || rest.starts_with("a.m");
     if (g.parts == 2 && (g.separator[0] == ':' || g.separator[0] == '.') && g.digits[1] == 2) {
-        const bool date_like = g.separator[0] == '.' && g.trailing_dot &&
+        const bool date_like = g.separator[0] == '.' && g.trailing_dot && !pm && !am &&
                                !one_of(word_before(s, g.begin), clock_before);
         if (h <= 24 && m <= 59 && !date_like) return h % 24 * 60 + m;
         return -1;
     }
     if (g.parts != 1 || h > 24) return -1;
-    std::string_view rest = s.substr(g.end);
-    if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    if (rest.starts_with("pm") || rest.starts_with("p.m")) pm = true;
-    if (rest.starts_with("am") || rest.starts_with("a.m")) am = true;
     if (pm || am) return h % 24 * 60;
     if (rest.starts_with("h")) {  // "14h", "14h30"
         int minutes = 0;
@@ -189,8 +189,8 @@ int clock_minutes(const number_group& g, std::string_view s, const message_words
         }
         return h % 24 * 60 + std::min(minutes, 59);
     }
-    const bool clock_word = one_of(word_before(s, g.begin), clock_before) ||
-                            one_of(word_after(s, g.end), clock_after);
+    const bool clock_word =
+        one_of(word_before(s, g.begin), clock_before) || one_of(word_after(s, g.end), clock_after);
     const bool alone = message.tokens.size() == 1;
     return clock_word || alone ? h % 24 * 60 : -1;
 }
@@ -232,8 +232,8 @@ std::optional<civil_date> extract_date(std::string_view text, const entity_words
     const int today_weekday = weekday_of(today);
     const bool this_week = longest_match(message, w.this_week, false) > 0 &&
                            longest_match(message, w.next, false) == 0;
-    const int ahead = this_week ? (weekday - today_weekday + 7) % 7
-                                : (weekday - today_weekday + 6) % 7 + 1;
+    const int ahead =
+        this_week ? (weekday - today_weekday + 7) % 7 : (weekday - today_weekday + 6) % 7 + 1;
     return add_days(today, ahead);
 }
 

@@ -1,14 +1,13 @@
 #include "intents/entities.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
 #include "intents/model.hpp"
 #include "intents/normalize.hpp"
 #include "intents/phrases.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <charconv>
-#include <stdexcept>
 
 namespace opas::intents {
 namespace {
@@ -67,8 +66,8 @@ std::optional<int> as_number(std::string_view token) {
 
 // Arabic words without the proclitics و ب ل and the article ال ("بالعربي" -> "عربي").
 std::vector<std::string> without_proclitics(const std::vector<std::string>& tokens) {
-    static constexpr std::string_view prefixes[] = {"وبال", "بال", "وال", "لل", "ال",
-                                                    "و",    "ب",   "ل"};
+    static constexpr std::string_view prefixes[] = {"وبال", "بال", "وال", "لل",
+                                                    "ال",   "و",   "ب",   "ل"};
     constexpr std::size_t min_rest_bytes = 6;  // three Arabic letters
     std::vector<std::string> out;
     for (const auto& token : tokens) {
@@ -99,8 +98,8 @@ entity_words parse_entity_words(std::string_view json_text, const std::string& o
         fail(origin, "\"weekdays\" must be an array of seven lists, Monday first");
     }
     for (std::size_t d = 0; d < 7; ++d) {
-        w.weekdays[d] = phrases_of(weekdays[d], "weekdays[" + std::to_string(d) + "]", origin,
-                                   breaker);
+        w.weekdays[d] =
+            phrases_of(weekdays[d], "weekdays[" + std::to_string(d) + "]", origin, breaker);
     }
     w.next = phrases_of(member(doc, "next", origin), "\"next\"", origin, breaker);
     w.this_week = phrases_of(member(doc, "this", origin), "\"this\"", origin, breaker);

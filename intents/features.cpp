@@ -17,8 +17,13 @@ constexpr std::uint64_t tag_bigram = 0x165667B19E3779F9ull;
 constexpr std::uint64_t tag_ngram = 0x27D4EB2F165667C5ull;  // + n
 constexpr std::uint64_t tag_han = 0x85EBCA77C2B2AE63ull;    // + n
 
+// Character n-gram features have the lowest bit set, whole-word features clear.
+constexpr std::uint64_t ngram_bit = 1;
+
+std::uint64_t word_feature(std::uint64_t h) { return (h & ~ngram_bit) | 2; }
+
 // Character n-gram orders inside "^word$".
-constexpr int min_gram = 2;
+constexpr int min_gram = 3;
 constexpr int max_gram = 5;
 // Longest token that still gets n-grams (longer ones are URLs, noise).
 constexpr size_t max_gram_token_bytes = 64;
@@ -38,8 +43,8 @@ bool is_han(std::string_view token) {
     if (token.empty()) return false;
     int32_t i = 0;
     UChar32 c = 0;
-    U8_NEXT(reinterpret_cast<const uint8_t*>(token.data()), i,
-            static_cast<int32_t>(token.size()), c);
+    U8_NEXT(reinterpret_cast<const uint8_t*>(token.data()), i, static_cast<int32_t>(token.size()),
+            c);
     return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || c >= 0x20000;
 }
 
@@ -62,7 +67,8 @@ void add_ngrams(std::string_view s, const std::vector<int32_t>& offsets, int lo,
         for (int start = 0; start + n <= points; ++start) {
             const auto from = static_cast<size_t>(offsets[start]);
             const auto to = static_cast<size_t>(offsets[start + n]);
-            out.push_back(hash_bytes(s.substr(from, to - from), tag + static_cast<unsigned>(n)));
+            out.push_back(hash_bytes(s.substr(from, to - from), tag + static_cast<unsigned>(n)) |
+                          ngram_bit);
         }
     }
 }
@@ -100,8 +106,7 @@ std::string_view stemmer::stem(std::string_view word) {
     const sb_symbol* result = sb_stemmer_stem(
         handle_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     if (!result) return word;
-    return {reinterpret_cast<const char*>(result),
-            static_cast<size_t>(sb_stemmer_length(handle_))};
+    return {reinterpret_cast<const char*>(result), static_cast<size_t>(sb_stemmer_length(handle_))};
 }
 
 void intent_features(std::span<const std::string> tokens, stemmer* stems,
@@ -112,10 +117,10 @@ void intent_features(std::span<const std::string> tokens, stemmer* stems,
     std::string han_run;  // consecutive Han tokens joined, so segmentation errors do not matter
     for (size_t i = 0; i < tokens.size(); ++i) {
         const std::string& token = tokens[i];
-        out.push_back(hash_bytes(token, tag_word));
+        out.push_back(word_feature(hash_bytes(token, tag_word)));
         if (i + 1 < tokens.size()) {
             padded.assign(token).append(1, ' ').append(tokens[i + 1]);
-            out.push_back(hash_bytes(padded, tag_bigram));
+            out.push_back(word_feature(hash_bytes(padded, tag_bigram)));
         }
         if (is_han(token)) {
             han_run += token;
@@ -128,7 +133,7 @@ void intent_features(std::span<const std::string> tokens, stemmer* stems,
         }
         if (stems && stems->available()) {
             const auto stem = stems->stem(token);
-            if (stem != token) out.push_back(hash_bytes(stem, tag_stem));
+            if (stem != token) out.push_back(word_feature(hash_bytes(stem, tag_stem)));
         }
         if (token.size() > max_gram_token_bytes) continue;
         padded.assign(1, '^').append(token).append(1, '$');

@@ -37,6 +37,9 @@ private:
 // Snowball algorithm name for a language code, empty when libstemmer has none for it.
 std::string_view snowball_name(std::string_view lang);
 
+// Whether a feature hash is a character n-gram (else a word, stem or word bigram).
+inline bool is_ngram_feature(std::uint64_t h) { return (h & 1) != 0; }
+
 // Appends the sorted, de-duplicated feature hashes of folded word tokens to `out` (cleared
 // first). `stems` may be null.
 void intent_features(std::span<const std::string> tokens, stemmer* stems,

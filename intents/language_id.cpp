@@ -1,9 +1,5 @@
 #include "intents/language_id.hpp"
 
-#include "intents/classifier.hpp"
-#include "intents/features.hpp"
-#include "intents/normalize.hpp"
-
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
@@ -13,26 +9,67 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "intents/classifier.hpp"
+#include "intents/features.hpp"
+#include "intents/normalize.hpp"
+
 namespace opas::intents {
 namespace {
 
-constexpr int max_order = 4;                         // character n-grams 1..4 of " word "
-constexpr std::array<float, max_order + 1> order_weight = {1.0f, 0.3f, 0.6f, 1.0f, 1.0f};
-constexpr float smoothing = 0.5f;                    // additive smoothing of counts
-constexpr double evidence_scale = 4.0;               // n-gram log-likelihoods are correlated
-constexpr double hint_prior = 4.0;                   // odds given to the hinted language
+constexpr int max_order = 4;  // character n-grams 1..4 of " word "
+constexpr std::array<float, max_order + 1> order_weight = {2.0f, 0.3f, 0.6f, 1.0f, 1.0f};
+constexpr float smoothing = 0.5f;       // additive smoothing of counts
+constexpr double evidence_scale = 8.0;  // n-gram log-likelihoods are correlated
+constexpr double hint_prior = 4.0;      // odds given to the hinted language
 constexpr double sure_posterior = 0.9;
+constexpr int han_letter_weight = 4;  // in the script majority vote
 constexpr std::uint64_t tag_word = 0x51ED270B27D4EB2Dull;
 
 // Finnish institution and service words that show up inside messages in any language.
-constexpr std::array<std::string_view, 44> institution_words = {
-    "kela", "migri", "dvv", "vero", "omavero", "omakela", "te", "toimisto", "te-toimisto",
-    "tetoimisto", "neuvola", "terveysasema", "terveyskeskus", "oleskelulupa", "henkilötunnus",
-    "henkilotunnus", "kansalaisopisto", "työmarkkinatori", "tyomarkkinatori", "maistraatti",
-    "posti", "poliisi", "hus", "hsl", "enterfinland", "enter", "finland", "kela-kortti",
-    "kelakortti", "kotoutumiskoulutus", "työkkäri", "tyokkari", "sote", "hyvinvointialue",
-    "mieli", "riku", "nollalinja", "opintopolku", "oph", "apteekki", "infofinland", "suomi.fi",
-    "omakanta", "vastaanottokeskus"};
+constexpr std::array<std::string_view, 44> institution_words = {"kela",
+                                                                "migri",
+                                                                "dvv",
+                                                                "vero",
+                                                                "omavero",
+                                                                "omakela",
+                                                                "te",
+                                                                "toimisto",
+                                                                "te-toimisto",
+                                                                "tetoimisto",
+                                                                "neuvola",
+                                                                "terveysasema",
+                                                                "terveyskeskus",
+                                                                "oleskelulupa",
+                                                                "henkilötunnus",
+                                                                "henkilotunnus",
+                                                                "kansalaisopisto",
+                                                                "työmarkkinatori",
+                                                                "tyomarkkinatori",
+                                                                "maistraatti",
+                                                                "posti",
+                                                                "poliisi",
+                                                                "hus",
+                                                                "hsl",
+                                                                "enterfinland",
+                                                                "enter",
+                                                                "finland",
+                                                                "kela-kortti",
+                                                                "kelakortti",
+                                                                "kotoutumiskoulutus",
+                                                                "työkkäri",
+                                                                "tyokkari",
+                                                                "sote",
+                                                                "hyvinvointialue",
+                                                                "mieli",
+                                                                "riku",
+                                                                "nollalinja",
+                                                                "opintopolku",
+                                                                "oph",
+                                                                "apteekki",
+                                                                "infofinland",
+                                                                "suomi.fi",
+                                                                "omakanta",
+                                                                "vastaanottokeskus"};
 
 struct letter_token {
     std::string_view text;
@@ -56,7 +93,8 @@ void letter_tokens(std::string_view text, std::vector<letter_token>& out) {
     int32_t begin = -1;
     auto close = [&](int32_t end) {
         if (begin >= 0 && current.letters > 0) {
-            current.text = text.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+            current.text =
+                text.substr(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
             out.push_back(current);
         }
         begin = -1;
@@ -123,7 +161,7 @@ struct language_identifier::script_model {
     UScriptCode script = USCRIPT_COMMON;
     std::vector<std::size_t> langs;  // indices into codes_
     feature_table table;
-    std::vector<float> log_prob;     // row * langs.size() + k
+    std::vector<float> log_prob;                           // row * langs.size() + k
     std::array<std::vector<float>, max_order + 1> unseen;  // per order, per k
 };
 
@@ -149,8 +187,7 @@ language_identifier language_identifier::train(std::span<const source> sources) 
     for (std::size_t l = 0; l < n; ++l) {
         id.codes_.push_back(sources[l].code);
         std::unordered_map<int, int> letters_by_script;
-        for (const auto raw : sources[l].texts) {
-            const std::string text = normalize(raw);
+        for (const auto text : sources[l].texts) {
             letter_tokens(text, tokens);
             for (const auto& t : tokens) {
                 ++counts[l][std::string(t.text)];
@@ -167,8 +204,9 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         std::vector<std::pair<std::string, int>> folded;
         for (const auto& [word, count] : counts[l]) {
             ++languages_using[hash_bytes(word, tag_word)];
-            const bool ascii = std::all_of(word.begin(), word.end(),
-                                           [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+            const bool ascii = std::all_of(word.begin(), word.end(), [](char ch) {
+                return static_cast<unsigned char>(ch) < 0x80;
+            });
             if (ascii) continue;
             auto f = fold_normalized(word);
             if (f != word) folded.emplace_back(std::move(f), count);
@@ -180,7 +218,8 @@ language_identifier language_identifier::train(std::span<const source> sources) 
     for (const auto& [hash, languages] : languages_using) {
         if (languages >= many) id.international_.push_back(hash);
     }
-    for (const auto word : institution_words) id.international_.push_back(hash_bytes(word, tag_word));
+    for (const auto word : institution_words)
+        id.international_.push_back(hash_bytes(word, tag_word));
     std::sort(id.international_.begin(), id.international_.end());
 
     // 3. One n-gram model per script.
@@ -198,7 +237,6 @@ language_identifier language_identifier::train(std::span<const source> sources) 
     }
     for (auto& model : id.scripts_) {
         const std::size_t k_count = model->langs.size();
-        std::unordered_map<std::uint64_t, std::size_t> rows;
         std::vector<float> row_counts;  // row * k_count + k
         std::vector<std::uint8_t> row_order;
         std::vector<std::array<double, max_order + 1>> totals(k_count);
@@ -206,26 +244,24 @@ language_identifier language_identifier::train(std::span<const source> sources) 
             totals[k].fill(0);
             for (const auto& [word, count] : counts[model->langs[k]]) {
                 for_each_gram(word, padded, offsets, [&](std::uint64_t h, int order) {
-                    auto [pos, inserted] = rows.try_emplace(h, rows.size());
-                    if (inserted) {
+                    const auto row = static_cast<std::size_t>(model->table.insert(h));
+                    if (row == row_order.size()) {
                         row_counts.resize(row_counts.size() + k_count, 0.0f);
                         row_order.push_back(static_cast<std::uint8_t>(order));
                     }
-                    row_counts[pos->second * k_count + k] += static_cast<float>(count);
+                    row_counts[row * k_count + k] += static_cast<float>(count);
                     totals[k][static_cast<std::size_t>(order)] += count;
                 });
             }
         }
         std::array<double, max_order + 1> vocabulary{};
         for (const auto order : row_order) vocabulary[order] += 1;
-        std::vector<std::uint64_t> hashes(rows.size());
-        for (const auto& [h, row] : rows) hashes[row] = h;
-        model->table.build(hashes);
-        model->log_prob.resize(row_counts.size());
-        for (std::size_t row = 0; row < rows.size(); ++row) {
+        const std::size_t row_count = row_order.size();
+        model->log_prob = std::move(row_counts);  // turned into log-probabilities in place
+        for (std::size_t row = 0; row < row_count; ++row) {
             const auto order = row_order[row];
             for (std::size_t k = 0; k < k_count; ++k) {
-                const double p = (row_counts[row * k_count + k] + smoothing) /
+                const double p = (model->log_prob[row * k_count + k] + smoothing) /
                                  (totals[k][order] + smoothing * vocabulary[order]);
                 model->log_prob[row * k_count + k] =
                     static_cast<float>(order_weight[order] * std::log(p));
@@ -234,7 +270,8 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         for (std::size_t order = 0; order <= max_order; ++order) {
             for (std::size_t k = 0; k < k_count; ++k) {
                 const double p = smoothing / (totals[k][order] + smoothing * vocabulary[order] + 1);
-                model->unseen[order].push_back(static_cast<float>(order_weight[order] * std::log(p)));
+                model->unseen[order].push_back(
+                    static_cast<float>(order_weight[order] * std::log(p)));
             }
         }
     }
@@ -262,10 +299,12 @@ language_guess language_identifier::detect(std::string_view normalized,
     std::array<std::pair<int, int>, 8> letters{};  // (script, letters) for the scripts seen
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (any_local && international[i]) continue;
+        // A Han character carries about as much as a word of an alphabet.
+        const int weight = tokens[i].script == USCRIPT_HAN ? han_letter_weight : 1;
         for (auto& [script, count] : letters) {
             if (count == 0 || script == tokens[i].script) {
                 script = tokens[i].script;
-                count += tokens[i].letters;
+                count += tokens[i].letters * weight;
                 break;
             }
         }

@@ -13,16 +13,16 @@
 namespace opas::intents {
 
 struct language_guess {
-    std::string code;         // a loaded language code; empty only when no language is loaded
-    double confidence = 0;    // posterior probability of `code`
-    bool sure = false;        // false: weak evidence, better ask the person
+    std::string code;       // a loaded language code; empty only when no language is loaded
+    double confidence = 0;  // posterior probability of `code`
+    bool sure = false;      // false: weak evidence, better ask the person
 };
 
 class language_identifier {
 public:
     struct source {
         std::string code;
-        std::vector<std::string_view> texts;  // raw UTF-8 text written in this language
+        std::vector<std::string_view> texts;  // normalize()d text written in this language
     };
 
     // Trains from all text of each language. Deterministic.

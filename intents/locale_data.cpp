@@ -1,11 +1,10 @@
 #include "intents/locale_data.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -41,8 +40,8 @@ constexpr std::array<std::string_view, 26> taxonomy = {
     "none",
 };
 
-constexpr std::array<std::string_view, 4> locale_files = {
-    "intents.json", "messages.json", "topics.json", "entities.json"};
+constexpr std::array<std::string_view, 4> locale_files = {"intents.json", "messages.json",
+                                                          "topics.json", "entities.json"};
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what) {
     throw std::runtime_error(origin + ": " + what);
@@ -56,9 +55,10 @@ std::string language_text(std::string_view text) {
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '{') {
             const size_t end = text.find_first_of("{}", i + 1);
-            const auto inner = text.substr(i + 1, end == std::string_view::npos ? end : end - i - 1);
-            const bool syntax = inner.find_first_not_of(
-                                    "abcdefghijklmnopqrstuvwxyz0123456789_.,: ") == inner.npos;
+            const auto inner =
+                text.substr(i + 1, end == std::string_view::npos ? end : end - i - 1);
+            const bool syntax =
+                inner.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.,: ") == inner.npos;
             if (syntax && end != std::string_view::npos) {
                 i = text[end] == '}' ? end : end - 1;
                 out.push_back(' ');
@@ -131,12 +131,18 @@ void read_topics(const std::string& path, locale_text& out) {
     const auto doc = parse_object(path, read_file(path));
     for (const auto& [key, topic] : doc.items()) {
         if (!topic.is_object()) fail(path, "\"" + key + "\" must be an object");
+        std::string both;
         for (const char* field : {"title", "text"}) {
             const auto it = topic.find(field);
             if (it == topic.end() || !it->is_string()) {
                 fail(path, "\"" + key + "\"." + field + " must be a string");
             }
             out.other_texts.push_back(language_text(it->get<std::string>()));
+            both += out.other_texts.back() + "\n";
+        }
+        const auto known = intent_taxonomy();
+        if (std::find(known.begin(), known.end(), key) != known.end()) {
+            out.topics.emplace_back(key, std::move(both));
         }
     }
 }
@@ -145,8 +151,7 @@ void read_topics(const std::string& path, locale_text& out) {
 
 std::span<const std::string_view> intent_taxonomy() { return taxonomy; }
 
-locale_text read_locale(const std::string& locales_dir, const std::string& code,
-                        bool require_all) {
+locale_text read_locale(const std::string& locales_dir, const std::string& code, bool require_all) {
     locale_text out;
     out.code = code;
     const std::string base = locales_dir + "/" + code + "/";

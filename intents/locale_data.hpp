@@ -2,13 +2,13 @@
 // Reading the locale files the intents library learns from: locales/<code>/intents.json,
 // messages.json, topics.json and entities.json (shapes in locales/README.md).
 
-#include "intents/entities.hpp"
-
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "intents/entities.hpp"
 
 namespace opas::intents {
 
@@ -23,6 +23,8 @@ struct locale_text {
     // Other text written in this language (message strings, topic titles and texts): trains the
     // language identifier only.
     std::vector<std::string> other_texts;
+    // (intent, title and text) of topics.json: also weak intent examples, sentence by sentence.
+    std::vector<std::pair<std::string, std::string>> topics;
     std::string endonym;  // messages.json "language.name", may be empty
     entity_words entities;
 };

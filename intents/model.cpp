@@ -1,9 +1,5 @@
 #include "intents/model.hpp"
 
-#include "intents/classifier.hpp"
-#include "intents/features.hpp"
-#include "intents/normalize.hpp"
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -14,6 +10,10 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+
+#include "intents/classifier.hpp"
+#include "intents/features.hpp"
+#include "intents/normalize.hpp"
 
 namespace opas::intents {
 namespace {
@@ -33,6 +33,34 @@ bool is_latin_word(std::string_view word) {
     return word.size() >= 3 && std::all_of(word.begin(), word.end(), [](char ch) {
                return (ch >= 'a' && ch <= 'z') || ch == '-';
            });
+}
+
+// Sentences of a topic text, split at . ! ? ; : and line breaks (also their CJK and Arabic
+// forms).
+std::vector<std::string> sentences(const std::string& text) {
+    std::vector<std::string> out;
+    std::string current;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        const std::string_view rest = std::string_view(text).substr(i);
+        std::size_t mark = 0;  // bytes of a multi-byte full stop at i
+        for (const std::string_view stop : {"。", "！", "？", "；", "؟", "؛"}) {
+            if (rest.starts_with(stop)) mark = stop.size();
+        }
+        const bool cjk_stop = mark > 0;
+        if (cjk_stop) i += mark - 1;
+        const bool stop =
+            ch == '!' || ch == '?' || ch == ';' || ch == '\n' ||
+            ((ch == '.' || ch == ':') && (i + 1 == text.size() || text[i + 1] == ' '));
+        if (stop || cjk_stop) {
+            if (!current.empty()) out.push_back(std::move(current));
+            current.clear();
+            continue;
+        }
+        current.push_back(ch);
+    }
+    if (!current.empty()) out.push_back(std::move(current));
+    return out;
 }
 
 // Runs f(0..tasks-1) on up to `threads` threads (the caller's included); rethrows the first
@@ -123,8 +151,9 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     m->options_ = options;
     for (const auto& locale : locales) m->codes_.push_back(locale.code);
     const std::size_t count = locales.size();
-    const unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
-                                                 : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = options.threads > 0
+                                 ? static_cast<unsigned>(options.threads)
+                                 : std::max(1u, std::thread::hardware_concurrency());
 
     // 1. Normalized text and features of every example, per language.
     std::vector<std::vector<training_example>> examples(count);
@@ -153,6 +182,18 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
             }
         }
         for (const auto& text : locales[l].other_texts) normalized[l].push_back(normalize(text));
+        for (const auto& [intent, text] : locales[l].topics) {  // weak examples: sentences
+            const int label = intent_index(intent);
+            for (const auto& sentence : sentences(fold(text))) {
+                tokens.clear();
+                breaker.split(sentence, tokens);
+                if (tokens.size() < 2) continue;
+                training_example example;
+                intent_features(tokens, &stems, example.features);
+                example.label = label;
+                examples[l].push_back(std::move(example));
+            }
+        }
     });
 
     // 2. Bridge words: a Latin word used for one intent in several languages teaches that
@@ -176,7 +217,8 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
         const auto top = std::max_element(use.by_intent.begin(), use.by_intent.end());
         const int total = std::accumulate(use.by_intent.begin(), use.by_intent.end(), 0);
         const auto label = static_cast<int>(top - use.by_intent.begin());
-        if (label != none_label && *top >= bridge_min_purity * total) bridges.emplace_back(word, label);
+        if (label != none_label && *top >= bridge_min_purity * total)
+            bridges.emplace_back(word, label);
     }
     std::sort(bridges.begin(), bridges.end());  // deterministic order
 
@@ -235,6 +277,15 @@ float* model::scores_of(std::string_view text, const language_model& lm, workspa
     intent_features(ws.tokens, ws.stemmers[lm.index].get(), ws.features);
     ws.probabilities.resize(static_cast<std::size_t>(lm.classifier.classes()));
     lm.classifier.predict(ws.features, ws.probabilities);
+    if (options_.none_odds != 1.0) {
+        auto& none = ws.probabilities[static_cast<std::size_t>(intent_index("none"))];
+        const float scaled = none * static_cast<float>(options_.none_odds);
+        const float rest = 1.0f - none;
+        none = scaled / (scaled + rest);
+        for (auto& p : ws.probabilities) {
+            if (&p != &none) p = p / (scaled + rest);
+        }
+    }
     return ws.probabilities.data();
 }
 

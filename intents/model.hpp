@@ -2,16 +2,16 @@
 // The trained understanding of the supported languages: language identification, intent
 // classification, and the entity words per language. Built once at start-up from locales/.
 
-#include "intents/entities.hpp"
-#include "intents/language_id.hpp"
-#include "intents/locale_data.hpp"
-
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "intents/entities.hpp"
+#include "intents/language_id.hpp"
+#include "intents/locale_data.hpp"
 
 namespace opas::intents {
 
@@ -24,7 +24,8 @@ struct intent_guess {
 // locale examples (tests/intents/accuracy_test.cpp prints the figures).
 struct model_options {
     double min_confidence = 0.3;  // below this the answer is "none"
-    int epochs = 6;               // SGD passes over the examples before calibration (+2 after)
+    double none_odds = 1.0;       // the "none" probability is multiplied by this, then renormalized
+    int epochs = 4;               // SGD passes over the examples before calibration (+2 after)
     int threads = 0;              // training threads; 0 = one per core
 };
 

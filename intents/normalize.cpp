@@ -21,25 +21,25 @@ bool is_arabic_mark(UChar32 c) {
 // Canonical Arabic-script letter and digit forms; returns c when no rule applies.
 UChar32 unify_arabic(UChar32 c) {
     switch (c) {
-    case 0x0649:  // alef maksura
-    case 0x06CC:  // farsi yeh
-    case 0x0626:  // yeh with hamza
-        return 0x064A;
-    case 0x06A9:  // keheh
-        return 0x0643;
-    case 0x0629:  // teh marbuta
-    case 0x06C0:  // heh with yeh above
-    case 0x06D5:  // ae
-        return 0x0647;
-    case 0x0622:
-    case 0x0623:
-    case 0x0625:
-    case 0x0671:
-        return 0x0627;
-    case 0x0624:
-        return 0x0648;
-    default:
-        break;
+        case 0x0649:  // alef maksura
+        case 0x06CC:  // farsi yeh
+        case 0x0626:  // yeh with hamza
+            return 0x064A;
+        case 0x06A9:  // keheh
+            return 0x0643;
+        case 0x0629:  // teh marbuta
+        case 0x06C0:  // heh with yeh above
+        case 0x06D5:  // ae
+            return 0x0647;
+        case 0x0622:
+        case 0x0623:
+        case 0x0625:
+        case 0x0671:
+            return 0x0627;
+        case 0x0624:
+            return 0x0648;
+        default:
+            break;
     }
     if (c >= 0x0660 && c <= 0x0669) return '0' + (c - 0x0660);
     if (c >= 0x06F0 && c <= 0x06F9) return '0' + (c - 0x06F0);
@@ -49,12 +49,18 @@ UChar32 unify_arabic(UChar32 c) {
 // Latin letter without its diacritics, or c itself.
 UChar32 latin_base(UChar32 c, const icu::Normalizer2& nfd) {
     switch (c) {
-    case 0x0131: return 'i';  // dotless i
-    case 0x00F8: return 'o';  // ø
-    case 0x0142: return 'l';  // ł
-    case 0x0111: return 'd';  // đ
-    case 0x0127: return 'h';  // ħ
-    default: break;
+        case 0x0131:
+            return 'i';  // dotless i
+        case 0x00F8:
+            return 'o';  // ø
+        case 0x0142:
+            return 'l';  // ł
+        case 0x0111:
+            return 'd';  // đ
+        case 0x0127:
+            return 'h';  // ħ
+        default:
+            break;
     }
     if (c < 0xC0 || c > 0x24F) {
         if (c < 0x1E00 || c > 0x1EFF) return c;  // Latin Extended Additional (Vietnamese)
@@ -63,6 +69,13 @@ UChar32 latin_base(UChar32 c, const icu::Normalizer2& nfd) {
     if (!nfd.getDecomposition(c, decomposition) || decomposition.isEmpty()) return c;
     const UChar32 base = decomposition.char32At(0);
     return base < 0x80 ? base : c;
+}
+
+// A combining diacritic after an ASCII letter ("i" + U+0307 from case-folded "İ").
+bool is_latin_mark(UChar32 c, const std::string& out) {
+    if (c < 0x0300 || c > 0x036F || out.empty()) return false;
+    const char last = out.back();
+    return (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
 }
 
 void append_utf8(std::string& out, UChar32 c) {
@@ -122,6 +135,7 @@ std::string normalize_impl(std::string_view text, bool fold_latin) {
         }
         if (is_arabic_mark(c) || u_iscntrl(c)) continue;
         c = unify_arabic(c);
+        if (fold_latin && is_latin_mark(c, out)) continue;
         if (fold_latin && c >= 0x80) c = latin_base(c, *nfd);
         if (pending_space) out.push_back(' ');
         pending_space = false;
@@ -149,6 +163,7 @@ std::string fold_normalized(std::string_view normalized) {
         UChar32 c = 0;
         U8_NEXT(bytes, i, length, c);
         if (c < 0) c = 0xFFFD;
+        if (is_latin_mark(c, out)) continue;
         append_utf8(out, c >= 0x80 ? latin_base(c, *nfd) : c);
     }
     return out;
@@ -166,8 +181,8 @@ word_breaker::~word_breaker() = default;
 
 void word_breaker::split(std::string_view normalized, std::vector<std::string>& out) {
     UErrorCode ec = U_ZERO_ERROR;
-    UText* text = utext_openUTF8(nullptr, normalized.data(),
-                                 static_cast<int64_t>(normalized.size()), &ec);
+    UText* text =
+        utext_openUTF8(nullptr, normalized.data(), static_cast<int64_t>(normalized.size()), &ec);
     if (U_FAILURE(ec)) return;
     iterator_->setText(text, ec);
     if (U_SUCCESS(ec)) {
@@ -175,8 +190,8 @@ void word_breaker::split(std::string_view normalized, std::vector<std::string>& 
         for (int32_t end = iterator_->next(); end != icu::BreakIterator::DONE;
              start = end, end = iterator_->next()) {
             if (iterator_->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
-            out.emplace_back(normalized.substr(static_cast<size_t>(start),
-                                               static_cast<size_t>(end - start)));
+            out.emplace_back(
+                normalized.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
         }
     }
     // Detach the iterator from the UText before closing it.

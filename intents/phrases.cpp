@@ -1,8 +1,8 @@
 #include "intents/phrases.hpp"
 
-#include "intents/normalize.hpp"
-
 #include <unicode/utf8.h>
+
+#include "intents/normalize.hpp"
 
 namespace opas::intents {
 

@@ -41,9 +41,15 @@ result<std::string> pragma_text(sqlite::connection& conn, const char* sql, std::
 status set_pragmas(sqlite::connection& conn, const config& cfg) {
     if (auto s = conn.exec("PRAGMA foreign_keys = ON", "enable foreign keys"); !s.ok()) return s;
     if (auto s = conn.exec("PRAGMA secure_delete = ON", "enable secure delete"); !s.ok()) return s;
+    // Savepoint and statement journals hold old page images: keep them off the disk.
+    if (auto s = conn.exec("PRAGMA temp_store = MEMORY", "keep temp in memory"); !s.ok()) return s;
     const char* sync =
         cfg.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
     if (auto s = conn.exec(sync, "set synchronous"); !s.ok()) return s;
+    if (cfg.cache_kib > 0) {
+        const std::string cache = "PRAGMA cache_size = -" + std::to_string(cfg.cache_kib);
+        if (auto s = conn.exec(cache.c_str(), "set cache size"); !s.ok()) return s;
+    }
     if (cfg.read_only || is_memory_path(cfg.path)) return status::ok_status();
     // journal_mode is persistent in the file; read-only connections use what is there.
     auto mode = pragma_text(conn, "PRAGMA journal_mode = WAL", "enable WAL");

@@ -25,6 +25,7 @@ struct config {
     int busy_timeout_ms = 5000;        // how long a statement waits for a lock
     bool synchronous_full = true;      // fsync every commit (FULL) instead of NORMAL
     std::string pseudonym_key;         // hex or raw secret; empty = generate once, keep in meta
+    int cache_kib = 16384;             // SQLite page cache per connection, KiB
     bool read_only = false;            // open without write access: no migrations, writes fail
                                        // with status::read_only (report readers, tests)
 };

@@ -10,6 +10,11 @@
 namespace opas::webhooks {
 namespace {
 
+// A row may vanish while it is being sent (the person asked to be forgotten): that is done.
+bool stored(const storage::status& st) {
+    return st.ok() || st.kind() == storage::status::code::not_found;
+}
+
 constexpr int fetch_limit = 500;
 constexpr std::int64_t idle_poll_ms = 1000;
 constexpr std::int64_t backoff_base_ms = 1000;
@@ -105,12 +110,13 @@ net::awaitable<void> sender::refresh() {
     woken_ = false;
     auto rows = std::make_shared<std::vector<storage::outbox_row>>();
     const std::string channel = api_.name;
-    const bool ok = co_await async_post(dispatcher_, [rows, channel](storage::database& db) {
+    bot::dispatcher::work_fn fetch = [rows, channel](storage::database& db) {
         auto r = db.pending(channel, fetch_limit);
         if (!r.ok()) return false;
         *rows = std::move(r.value());
         return true;
-    });
+    };
+    const bool ok = co_await async_post(dispatcher_, std::move(fetch));
     refreshing_ = false;
     last_refresh_ms_ = clock_();
     if (ok) candidates_ = std::move(*rows);
@@ -177,13 +183,13 @@ net::awaitable<void> sender::record(const storage::outbox_row& row, const send_r
     if (result.outcome == kind::ok) {
         parts_sent_.erase(row.id);
         work = [id = row.id, pid = result.platform_message_id, now](storage::database& db) {
-            return db.mark_sent(id, pid, now).ok();
+            return stored(db.mark_sent(id, pid, now));
         };
     } else if (result.outcome == kind::retry && !give_up) {
         const std::int64_t delay =
             result.retry_after_s > 0 ? result.retry_after_s * 1000 : backoff_ms(row.attempts);
         work = [id = row.id, attempts, next = now + delay, reason](storage::database& db) {
-            return db.mark_retry(id, attempts, next, reason).ok();
+            return stored(db.mark_retry(id, attempts, next, reason));
         };
         // Keep the local copy in step so the row is not picked again before it is due.
         for (auto& r : candidates_)
@@ -195,8 +201,8 @@ net::awaitable<void> sender::record(const storage::outbox_row& row, const send_r
         metrics_.send_failure(api_.name, reason);
         spdlog::warn("outbox row failed channel={} row={} reason={}", api_.name, row.id, reason);
         work = [id = row.id, pid = row.person_id, reason, now, blocked](storage::database& db) {
-            if (!db.mark_failed(id, reason, now).ok()) return false;
-            return !blocked || db.mark_unreachable(pid, true).ok();
+            if (!stored(db.mark_failed(id, reason, now))) return false;
+            return !blocked || stored(db.mark_unreachable(pid, true));
         };
     }
     if (result.outcome == kind::retry) metrics_.send_failure(api_.name, reason);

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <map>
 
 #include "webhooks/async_dispatch.hpp"
@@ -159,20 +160,14 @@ net::awaitable<void> server::session(tcp::socket socket) {
         if (ec) break;  // EOF, reset, timeout or shutdown: not errors
         const unsigned version = parser.get().version();
         if (parser.content_length() && *parser.content_length() > cfg_.max_body_bytes) {
-            metrics_.request(route_of(path_of(parser.get().target())), 413);
-            stream.expires_after(cfg_.header_timeout);
-            auto res = respond(http::status::payload_too_large, version, false, "body too large\n");
-            co_await beast::async_write(stream, std::move(res), net::as_tuple(net::use_awaitable));
+            co_await reject_too_large(stream, route_of(path_of(parser.get().target())), version);
             break;
         }
         stream.expires_after(cfg_.body_timeout);
         std::tie(ec, n) = co_await http::async_read(stream, buffer, parser,
                                                     net::as_tuple(net::use_awaitable));
         if (ec == http::error::body_limit) {
-            metrics_.request(route_of(path_of(parser.get().target())), 413);
-            stream.expires_after(cfg_.header_timeout);
-            auto res = respond(http::status::payload_too_large, version, false, "body too large\n");
-            co_await beast::async_write(stream, std::move(res), net::as_tuple(net::use_awaitable));
+            co_await reject_too_large(stream, route_of(path_of(parser.get().target())), version);
             break;
         }
         if (ec) break;
@@ -186,6 +181,27 @@ net::awaitable<void> server::session(tcp::socket socket) {
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// 413, then a lingering close: the client is still sending its body, and closing with unread
+// bytes would reset the connection before it reads the answer. Drain a bounded amount.
+net::awaitable<void> server::reject_too_large(beast::tcp_stream& stream, std::string route,
+                                              unsigned version) {
+    metrics_.request(route, 413);
+    stream.expires_after(cfg_.header_timeout);
+    auto res = respond(http::status::payload_too_large, version, false, "body too large\n");
+    auto [ec, n] = co_await beast::async_write(stream, std::move(res), net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 16384> sink;
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < 4 * cfg_.max_body_bytes) {
+        auto [rec, got] = co_await stream.async_read_some(net::buffer(sink), net::as_tuple(net::use_awaitable));
+        if (rec) break;
+        drained += got;
+    }
 }
 
 net::awaitable<http::message_generator> server::handle(request req) {
@@ -286,7 +302,8 @@ net::awaitable<http::message_generator> server::commit(std::vector<bot::inbound>
 }
 
 net::awaitable<http::message_generator> server::readiness(unsigned version) {
-    const bool ok = co_await async_post(dispatcher_, [](storage::database& db) { return db.ping(); });
+    bot::dispatcher::work_fn ping = [](storage::database& db) { return db.ping(); };
+    const bool ok = co_await async_post(dispatcher_, std::move(ping));
     const auto st = ok ? http::status::ok : http::status::service_unavailable;
     metrics_.request("readyz", static_cast<int>(st));
     co_return respond(st, version, !stopping_, ok ? "ready\n" : "database unavailable\n");
@@ -294,11 +311,12 @@ net::awaitable<http::message_generator> server::readiness(unsigned version) {
 
 net::awaitable<http::message_generator> server::metrics_page(unsigned version) {
     auto ext = std::make_shared<metrics::external>();
-    co_await async_post(dispatcher_, [ext](storage::database& db) {
+    bot::dispatcher::work_fn count = [ext](storage::database& db) {
         if (auto d = db.outbox_depth(); d.ok()) ext->outbox_depth = d.value();
         if (auto f = db.outbox_failed_count(); f.ok()) ext->outbox_failed = f.value();
         return true;
-    });
+    };
+    co_await async_post(dispatcher_, std::move(count));
     const auto c = dispatcher_.snapshot();
     ext->duplicates = c.duplicates;
     ext->turns = c.turns;

@@ -54,6 +54,8 @@ private:
     net::awaitable<void> accept_loop();
     net::awaitable<void> session(tcp::socket socket);
     net::awaitable<http::message_generator> handle(http::request<http::string_body> req);
+    net::awaitable<void> reject_too_large(beast::tcp_stream& stream, std::string route,
+                                          unsigned version);
     net::awaitable<http::message_generator> telegram(http::request<http::string_body>& req);
     net::awaitable<http::message_generator> whatsapp(http::request<http::string_body>& req);
     net::awaitable<http::message_generator> readiness(unsigned version);

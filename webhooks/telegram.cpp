@@ -115,7 +115,10 @@ void read_my_chat_member(const json& update, inbound& event) {
     const auto status = string_at(*member, "status");
     const bool is_private = string_at(*chat, "type") == "private";
     if (status != "kicked" && !(status == "left" && is_private)) return;
-    if (read_sender_and_chat(update, event)) event.kind = inbound_kind::unreachable;
+    if (!read_sender_and_chat(update, event)) return;
+    event.kind = inbound_kind::unreachable;
+    // In a group, "from" is the admin who removed the bot: the group is unreachable, no person.
+    if (!is_private) event.user_id.clear();
 }
 
 // An integer chat id goes out as a number, anything else (e.g. "@channel") as a string.

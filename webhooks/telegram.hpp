@@ -28,7 +28,8 @@ bool telegram_secret_ok(std::string_view header_value, std::string_view secret);
 // - message with photo, voice, sticker, location, contact, document, video, ... -> media;
 // - callback_query with data -> choice (text = data, callback_id = id; chat from the message,
 //   else the sender; time 0: Telegram does not say when the button was pressed);
-// - my_chat_member with new status "kicked", or "left" in a private chat -> unreachable;
+// - my_chat_member with new status "kicked", or "left" in a private chat -> unreachable (in a
+//   group the group's chat_id with an empty user_id: "from" is the admin, not a person to mark);
 // - anything else (edits, channel posts, inline queries, polls, service messages, fields of the
 //   wrong type) -> ignored (a callback_query keeps its callback_id so it can be answered).
 // ok == false only for a body that is not JSON, not an object, or has no integer update_id.

@@ -2,17 +2,19 @@
 // intents library on the locale files. Usage: bench_intents [locales_dir] [lang ...]
 // Without languages it loads every complete locale (all four files present).
 
-#include "intents/entities.hpp"
-#include "intents/locale_data.hpp"
-#include "intents/model.hpp"
-
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "intents/entities.hpp"
+#include "intents/locale_data.hpp"
+#include "intents/model.hpp"
 
 namespace {
 
@@ -21,6 +23,22 @@ using clock_type = std::chrono::steady_clock;
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+double cpu_seconds(clockid_t which) {
+    timespec ts{};
+    clock_gettime(which, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double current_rss_mib() {
+    long pages = 0;
+    long resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
 }
 
 double peak_rss_mib() {
@@ -78,19 +96,29 @@ int main(int argc, char** argv) {
     }
 
     std::vector<double> load_ms;
+    std::vector<double> load_cpu_ms;
     std::unique_ptr<opas::intents::model> m;
+    double rss_after_load = 0;
     for (int run = 0; run < 5; ++run) {
+        m.reset();
         const auto start = clock_type::now();
+        const double cpu_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
         m = opas::intents::model::load(dir, languages);
-        load_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+        load_cpu_ms.push_back(1000 * (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start));
+        load_ms.push_back(
+            std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
+        if (run == 0) rss_after_load = current_rss_mib();
     }
+    const double peak_after_load = peak_rss_mib();
 
     const auto& list = messages();
     constexpr int rounds = 400;
     std::vector<double> per_second;
+    std::vector<double> per_cpu_second;
     std::size_t checksum = 0;
     for (int run = 0; run < 5; ++run) {
         const auto start = clock_type::now();
+        const double cpu_start = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
         for (int r = 0; r < rounds; ++r) {
             for (const auto& text : list) {
                 const auto lang = m->detect_language(text);
@@ -100,6 +128,8 @@ int main(int argc, char** argv) {
         }
         const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
         per_second.push_back(static_cast<double>(rounds * list.size()) / seconds);
+        per_cpu_second.push_back(static_cast<double>(rounds * list.size()) /
+                                 (cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start));
     }
 
     std::vector<double> entity_per_second;
@@ -122,10 +152,15 @@ int main(int argc, char** argv) {
     std::printf("bench_intents: %zu languages (%s)\n", languages.size(), loaded.c_str());
     std::printf("| measure                                  | median      |\n");
     std::printf("|------------------------------------------|-------------|\n");
-    std::printf("| load + train, ms (5 loads)               | %11.1f |\n", median(load_ms));
+    std::printf("| load + train, wall ms (5 loads)          | %11.1f |\n", median(load_ms));
+    std::printf("| load + train, CPU ms, all threads        | %11.1f |\n", median(load_cpu_ms));
     std::printf("| detect + classify, messages/s (1 thread) | %11.0f |\n", median(per_second));
-    std::printf("| date + time extraction, messages/s       | %11.0f |\n", median(entity_per_second));
-    std::printf("| peak RSS, MiB                            | %11.1f |\n", peak_rss_mib());
+    std::printf("| same, messages per CPU second            | %11.0f |\n", median(per_cpu_second));
+    std::printf("| date + time extraction, messages/s       | %11.0f |\n",
+                median(entity_per_second));
+    std::printf("| RSS after the first load, MiB            | %11.1f |\n", rss_after_load);
+    std::printf("| peak RSS during loads, MiB               | %11.1f |\n", peak_after_load);
+    std::printf("| peak RSS at exit, MiB                    | %11.1f |\n", peak_rss_mib());
     std::printf("(checksum %zu)\n", checksum);
     for (const auto& text : list) {
         const auto lang = m->detect_language(text);

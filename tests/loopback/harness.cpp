@@ -271,7 +271,8 @@ http_response http_request(unsigned short port, const std::string& method,
         if (!body.empty()) req.set(http::field::content_type, "application/json");
         req.body() = body;
         req.prepare_payload();
-        http::write(stream, req);
+        beast::error_code write_ec;
+        http::write(stream, req, write_ec);  // a server may answer (413) before reading it all
         beast::flat_buffer buffer;
         http::response_parser<http::string_body> parser;
         parser.body_limit(64 << 20);
@@ -332,23 +333,20 @@ std::string telegram_text_update(long long update_id, long long user_id, const s
 
 std::string whatsapp_text_payload(const std::string& wamid, const std::string& from,
                                   const std::string& text) {
-    nlohmann::json p;
-    p["object"] = "whatsapp_business_account";
-    p["entry"] = {{{"id", "102290129340398"},
-                   {"changes",
-                    {{{"field", "messages"},
-                      {"value",
-                       {{"messaging_product", "whatsapp"},
-                        {"metadata", {{"display_phone_number", "15550783881"},
-                                      {"phone_number_id", "555000"}}},
-                        {"contacts", {{{"profile", {{"name", "Test Person"}}}, {"wa_id", from}}}},
-                        {"messages",
-                         {{{"from", from},
-                           {"id", wamid},
-                           {"timestamp", "1764000000"},
-                           {"type", "text"},
-                           {"text", {{"body", text}}}}}}}}}}}}}};
-    return p.dump();
+    using nlohmann::json;
+    json message = {{"from", from},
+                    {"id", wamid},
+                    {"timestamp", "1764000000"},
+                    {"type", "text"},
+                    {"text", {{"body", text}}}};
+    json value = {{"messaging_product", "whatsapp"},
+                  {"metadata", {{"display_phone_number", "15550783881"}, {"phone_number_id", "555000"}}},
+                  {"contacts", json::array({{{"profile", {{"name", "Test Person"}}}, {"wa_id", from}}})},
+                  {"messages", json::array({message})}};
+    json change = {{"field", "messages"}, {"value", value}};
+    json entry = {{"id", "102290129340398"}, {"changes", json::array({change})}};
+    json payload = {{"object", "whatsapp_business_account"}, {"entry", json::array({entry})}};
+    return payload.dump();
 }
 
 std::string whatsapp_signature(const std::string& body, const std::string& secret) {

@@ -1,5 +1,9 @@
 // The whole path over loopback: Telegram webhook -> engine -> commit -> outbox -> fake API.
 #include <catch2/catch.hpp>
+#include <signal.h>
+
+#include <atomic>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "tests/loopback/harness.hpp"

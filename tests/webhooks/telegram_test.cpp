@@ -165,6 +165,21 @@ TEST_CASE("a person who blocks the bot on Telegram becomes unreachable") {
     CHECK(event.time == 1700000500);
 }
 
+TEST_CASE("a bot removed from a Telegram group makes the group unreachable, not the admin") {
+    const json update = {
+        {"update_id", 10005},
+        {"my_chat_member",
+         {{"chat", {{"id", -1001234567890}, {"type", "supergroup"}, {"title", "Staff"}}},
+          {"from", {{"id", 555}, {"is_bot", false}, {"first_name", "Admin"}}},
+          {"date", 1700000700},
+          {"old_chat_member", {{"user", {{"id", 42}, {"is_bot", true}}}, {"status", "member"}}},
+          {"new_chat_member", {{"user", {{"id", 42}, {"is_bot", true}}}, {"status", "kicked"}}}}}};
+    const auto event = only_event(update.dump());
+    CHECK(event.kind == inbound_kind::unreachable);
+    CHECK(event.chat_id == "-1001234567890");
+    CHECK(event.user_id.empty());
+}
+
 TEST_CASE("a person who unblocks the bot on Telegram is ignored") {
     const json update = {
         {"update_id", 10004},
