@@ -157,6 +157,11 @@ net::awaitable<void> server::session(tcp::socket socket) {
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser,
                                                         net::as_tuple(net::use_awaitable));
         state.idle = false;
+        if (ec == http::error::body_limit) {  // Content-Length over the limit
+            co_await reject_too_large(stream, route_of(path_of(parser.get().target())),
+                                      parser.get().version());
+            break;
+        }
         if (ec) break;  // EOF, reset, timeout or shutdown: not errors
         const unsigned version = parser.get().version();
         if (parser.content_length() && *parser.content_length() > cfg_.max_body_bytes) {
