@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "bot/domain.hpp"
+
 namespace opas::bot {
 namespace {
 
@@ -105,7 +107,8 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
     if (!p.ok()) return false;
     if (p->unreachable && !db.mark_unreachable(p->id, false).ok()) return false;
 
-    const turn t = engine_.handle(ev, {p->is_new, p->language, p->state});
+    sqlite_domain data(db, {p->id, p->pseudonym, channel, p->last_inbound_at});
+    const turn t = engine_.handle(ev, {p->is_new, p->language, p->state}, data.view(), now_ms);
 
     if (!ev.callback_id.empty()) {
         if (!db.enqueue(p->id, "callback_ack", callback_payload(ev.callback_id), now_ms).ok())

@@ -47,6 +47,10 @@ public:
     void post(work_fn work, done_fn done);
     // Called on the writer thread after a commit that added outbox rows (to wake senders).
     void on_outbox(std::function<void()> listener);
+    // Called from inside a job (writer thread): the job added outbox rows (wake the senders
+    // after the commit) / erased people (checkpoint after the commit).
+    void note_outbox_added() { batch_added_outbox_ = true; }
+    void note_erased() { erased_in_batch_ = true; }
     void stop();
     counters snapshot() const;
 

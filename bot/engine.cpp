@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "bot/flow.hpp"
 #include "intents/entities.hpp"
 #include "intents/model.hpp"
+#include "intents/normalize.hpp"
 
 namespace opas::bot {
 namespace {
@@ -12,12 +14,23 @@ namespace {
 using json = nlohmann::json;
 
 constexpr double switch_confidence = 0.9;  // detection needed to leave a remembered language
+constexpr double leave_flow_confidence = 0.85;
 
-// The conversation state kept between turns.
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+bool has_topic(std::string_view intent) {
+    const auto& names = topic_intents();
+    return std::find(names.begin(), names.end(), intent) != names.end();
+}
+
+// The conversation state kept between turns (JSON in the people table).
 struct state {
     std::vector<std::string> choices;  // ids of the choices last offered, for typed numbers
     bool explicit_language = false;    // the person chose the language themselves
     int unsure_in_a_row = 0;
+    json flow;                         // the active flow's own state, null when none
 
     static state parse(const std::string& text) {
         state s;
@@ -30,6 +43,7 @@ struct state {
             s.explicit_language = j["explicit_language"].get<bool>();
         if (j.contains("unsure") && j["unsure"].is_number_integer())
             s.unsure_in_a_row = j["unsure"].get<int>();
+        if (j.contains("flow") && j["flow"].is_object()) s.flow = j["flow"];
         return s;
     }
     std::string dump() const {
@@ -37,57 +51,49 @@ struct state {
         j["choices"] = choices;
         j["explicit_language"] = explicit_language;
         j["unsure"] = unsure_in_a_row;
+        j["flow"] = flow;
         return j.dump();
     }
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-    return s.substr(0, prefix.size()) == prefix;
-}
-
-bool has_topic(std::string_view intent) {
-    const auto& names = topic_intents();
-    return std::find(names.begin(), names.end(), intent) != names.end();
-}
-
-// Builds one turn; holds what every step needs.
+// Routes one message: language, emergencies, the running flow, choices, intents.
 class conversation {
 public:
     conversation(const intents::model& m, const catalog& c, const config& cfg,
-                 const person_view& p)
-        : model_(m), cat_(c), cfg_(cfg), person_(p), st_(state::parse(p.state)) {
+                 const person_view& p, domain data, std::int64_t now_ms)
+        : st_(state::parse(p.state)), ctx_{m, c, cfg, p, data, now_ms, t_, st_.flow, {}, {}, 0} {
         t_.language = p.language;
     }
 
     turn run(const inbound& in) {
+        const std::string choice = chosen(in);
+        if (choice.empty() && in.kind == inbound_kind::text) settle_language(in, in.text);
+        else settle_language(in, "");
+        if (t_.language.empty() && choice.empty()) return language_menu();
+        if (t_.language.empty()) t_.language = ctx_.cfg.default_language;  // until "lang:" sets it
+
+        if (in.kind == inbound_kind::text && choice.empty()) {
+            const auto guess = ctx_.model.classify(in.text, t_.language);
+            ctx_.message = in.text;
+            ctx_.intent = guess.intent;
+            ctx_.confidence = guess.confidence;
+            if (ctx_.intent == "emergency") {  // always wins, in any state
+                topic_answer("emergency");
+                return finish();
+            }
+        }
+        if (continue_flow(in, choice)) return finish();
         if (in.kind == inbound_kind::media) {
-            settle_language(in, "");
-            say(text("text_only"));
-            record("media", "unanswered");
+            ctx_.say(ctx_.text("text_only"));
+            ctx_.record("media", "unanswered");
             return finish();
         }
-        const std::string choice = chosen(in);
-        if (choice.empty()) settle_language(in, in.text);
-        if (t_.language.empty() && choice.empty()) return language_menu();
-        if (t_.language.empty()) t_.language = cfg_.default_language;  // until "lang:" sets it
-        if (person_.is_new && choice.empty()) welcome();
-        if (!choice.empty()) return on_choice(choice);
-        const auto guess = model_.classify(in.text, t_.language);
-        return on_intent(guess.intent, in.text);
+        if (ctx_.person.is_new && choice.empty()) welcome();
+        if (!choice.empty()) return on_choice(choice, in);
+        return on_intent(ctx_.intent, in);
     }
 
 private:
-    std::string text(std::string_view key, const message_args& args = {}) const {
-        return cat_.text(t_.language, key, args);
-    }
-    void say(std::string body, std::vector<choice> choices = {}) {
-        t_.replies.push_back({std::move(body), std::move(choices)});
-    }
-    void record(std::string intent, std::string outcome, int helpful = -1) {
-        t_.intent = std::move(intent);
-        t_.outcome = std::move(outcome);
-        t_.helpful = helpful;
-    }
     turn finish() {
         st_.choices.clear();
         if (!t_.replies.empty())
@@ -99,11 +105,12 @@ private:
     // A button press, or a typed number / ordinal naming one of the last offered choices.
     std::string chosen(const inbound& in) const {
         if (in.kind == inbound_kind::choice) return in.text;
-        if (st_.choices.empty()) return {};
-        const std::string lang = person_.language.empty() ? cfg_.default_language : person_.language;
-        const auto& known = model_.languages();
+        if (st_.choices.empty() || in.kind != inbound_kind::text) return {};
+        const std::string& lang =
+            ctx_.person.language.empty() ? ctx_.cfg.default_language : ctx_.person.language;
+        const auto& known = ctx_.model.languages();
         if (std::find(known.begin(), known.end(), lang) == known.end()) return {};
-        const auto n = intents::extract_choice(in.text, model_.words_for(lang),
+        const auto n = intents::extract_choice(in.text, ctx_.model.words_for(lang),
                                                static_cast<int>(st_.choices.size()));
         return n ? st_.choices[static_cast<std::size_t>(*n - 1)] : std::string();
     }
@@ -111,17 +118,17 @@ private:
     // Remembered language, unless the person clearly writes in another one.
     void settle_language(const inbound& in, std::string_view message) {
         const auto hint_lang = in.language_hint.substr(0, in.language_hint.find('-'));
-        if (in.language_forced && cat_.has_language(hint_lang)) {
+        if (in.language_forced && ctx_.cat.has_language(hint_lang)) {
             t_.language = hint_lang;
             st_.explicit_language = true;
             return;
         }
         if (message.empty()) {
             if (t_.language.empty())
-                t_.language = cat_.has_language(hint_lang) ? hint_lang : cfg_.default_language;
+                t_.language = ctx_.cat.has_language(hint_lang) ? hint_lang : ctx_.cfg.default_language;
             return;
         }
-        const auto g = model_.detect_language(message, in.language_hint);
+        const auto g = ctx_.model.detect_language(message, in.language_hint);
         if (t_.language.empty()) {
             if (g.sure) t_.language = g.code;
             return;
@@ -131,44 +138,53 @@ private:
             t_.language = g.code;
     }
 
+    // The running flow (or the flow a choice belongs to) gets the message first.
+    bool continue_flow(const inbound& in, const std::string& choice) {
+        std::string name = st_.flow.is_object() && st_.flow.contains("name") && st_.flow["name"].is_string()
+                               ? st_.flow["name"].get<std::string>()
+                               : std::string();
+        if (starts_with(choice, "bk:")) name = "booking";
+        else if (starts_with(choice, "vol:")) name = "volunteer";
+        else if (starts_with(choice, "ho:")) name = "handover";
+        if (name == "booking") return booking_continue(ctx_, in, choice);
+        if (name == "volunteer") return volunteer_continue(ctx_, in, choice);
+        if (name == "handover") return handover_continue(ctx_, in, choice);
+        return false;
+    }
+
     turn language_menu() {
-        t_.language = cfg_.default_language;
         std::vector<choice> langs;
-        for (const auto& code : cat_.languages())
-            langs.push_back({"lang:" + code, cat_.text(code, "language.name")});
+        for (const auto& code : ctx_.cat.languages())
+            langs.push_back({"lang:" + code, ctx_.cat.text(code, "language.name")});
         std::string prompt;
         for (const char* code : {"en", "fi", "ar"})
-            if (cat_.has_language(code)) prompt += cat_.text(code, "language.menu") + "\n";
-        say(prompt.empty() ? "?" : prompt.substr(0, prompt.size() - 1), std::move(langs));
+            if (ctx_.cat.has_language(code)) prompt += ctx_.cat.text(code, "language.menu") + "\n";
+        ctx_.say(prompt.empty() ? "?" : prompt.substr(0, prompt.size() - 1), std::move(langs));
+        ctx_.record("language.menu", "answered");
         t_.language.clear();  // nothing remembered until the person chooses
-        record("language.menu", "answered");
         return finish();
     }
 
     void welcome() {
-        say(text("welcome", {{"centre", cfg_.centre.name}}) + "\n\n" + text("privacy.notice"));
+        ctx_.say(ctx_.text("welcome", {{"centre", ctx_.cfg.centre.name}}) + "\n\n" +
+                 ctx_.text("privacy.notice"));
     }
 
-    std::vector<choice> menu_choices() const {
-        return {{"menu:topics", text("button.topics")},
-                {"menu:book", text("button.book")},
-                {"menu:person", text("button.person")},
-                {"menu:volunteer", text("button.volunteer")}};
-    }
-    void menu(std::string body) { say(std::move(body), menu_choices()); }
+    void menu(std::string body) { ctx_.say(std::move(body), ctx_.menu_choices()); }
 
     void topic_answer(const std::string& intent) {
-        const topic* tp = cat_.find_topic(t_.language, intent);
+        const topic* tp = ctx_.cat.find_topic(t_.language, intent);
         if (!tp) {
-            menu(text("not_sure"));
-            record(intent, "unanswered");
+            menu(ctx_.text("not_sure"));
+            ctx_.record(intent, "unanswered");
             return;
         }
         std::string body = tp->text;
         if (intent == "center.info") {
+            const auto& c = ctx_.cfg.centre;
             const std::pair<const char*, const std::string*> fields[] = {
-                {"{address}", &cfg_.centre.address}, {"{hours}", &cfg_.centre.hours},
-                {"{phone}", &cfg_.centre.phone},     {"{email}", &cfg_.centre.email}};
+                {"{address}", &c.address}, {"{hours}", &c.hours},
+                {"{phone}", &c.phone},     {"{email}", &c.email}};
             for (const auto& [name, value] : fields)
                 for (auto pos = body.find(name); pos != std::string::npos; pos = body.find(name))
                     body.replace(pos, std::string_view(name).size(), *value);
@@ -177,133 +193,136 @@ private:
             body += "\n";
             for (const auto& s : tp->sources) body += "\n" + s;
         }
-        say(std::move(body));
-        if (intent == "emergency") {
-            record(intent, "answered");
-            return;
-        }
-        say(text("feedback.ask"), {{"fb:yes:" + intent, text("button.yes")},
-                                   {"fb:no:" + intent, text("button.no")},
-                                   {"menu:book", text("button.book")}});
-        record(intent, "answered");
+        ctx_.say(std::move(body));
+        ctx_.record(intent, "answered");
+        if (intent == "emergency") return;
+        ctx_.say(ctx_.text("feedback.ask"), {{"fb:yes:" + intent, ctx_.text("button.yes")},
+                                             {"fb:no:" + intent, ctx_.text("button.no")},
+                                             {"menu:book", ctx_.text("button.book")}});
     }
 
-    // Flows that need a person for now (booking, volunteering, handover): the centre's contacts.
+    // A flow that is not there for this intent: the centre's contacts instead.
     void contact_centre(const std::string& intent) {
         topic_answer("center.info");
-        record(intent, "referred");
+        ctx_.record(intent, "referred");
     }
 
-    turn on_choice(const std::string& id) {
-        if (starts_with(id, "lang:")) {
-            const auto code = id.substr(5);
-            if (cat_.has_language(code)) {
-                t_.language = code;
-                st_.explicit_language = true;
-                if (person_.is_new) welcome();
-                menu(text("language.changed"));
-                record("language.change", "answered");
-                return finish();
-            }
+    bool start_flow(std::string_view intent, const inbound& in) {
+        return booking_start(ctx_, intent, in) || volunteer_start(ctx_, intent, in) ||
+               handover_start(ctx_, intent, in);
+    }
+
+    turn on_choice(const std::string& id, const inbound& in) {
+        if (starts_with(id, "lang:") && ctx_.cat.has_language(id.substr(5))) {
+            t_.language = id.substr(5);
+            st_.explicit_language = true;
+            if (ctx_.person.is_new) welcome();
+            menu(ctx_.text("language.changed"));
+            ctx_.record("language.change", "answered");
         } else if (id == "menu:topics") {
             std::vector<choice> rows;
             for (const auto& name : topic_intents())
                 if (starts_with(name, "guidance."))
-                    if (const topic* tp = cat_.find_topic(t_.language, name))
+                    if (const topic* tp = ctx_.cat.find_topic(t_.language, name))
                         rows.push_back({"topic:" + name, tp->title});
-            say(text("topics.prompt"), std::move(rows));
-            record("help", "answered");
-            return finish();
+            ctx_.say(ctx_.text("topics.prompt"), std::move(rows));
+            ctx_.record("help", "answered");
         } else if (starts_with(id, "topic:") && has_topic(id.substr(6))) {
             topic_answer(id.substr(6));
-            return finish();
         } else if (starts_with(id, "fb:yes:") || starts_with(id, "fb:no:")) {
             const bool yes = starts_with(id, "fb:yes:");
-            say(text("feedback.thanks"), menu_choices());
-            record(id.substr(yes ? 7 : 6), "feedback", yes ? 1 : 0);
-            return finish();
-        } else if (id == "menu:book") {
-            contact_centre("appointment.book");
-            return finish();
-        } else if (id == "menu:person") {
-            contact_centre("handover");
-            return finish();
-        } else if (id == "menu:volunteer") {
-            contact_centre("volunteer.enrol");
-            return finish();
+            ctx_.say(ctx_.text("feedback.thanks"), ctx_.menu_choices());
+            ctx_.record(id.substr(yes ? 7 : 6), "feedback", yes ? 1 : 0);
+        } else if (id == "menu:book" || id == "menu:person" || id == "menu:volunteer") {
+            const std::string intent = id == "menu:book"     ? "appointment.book"
+                                       : id == "menu:person" ? "handover"
+                                                             : "volunteer.enrol";
+            if (!start_flow(intent, in)) contact_centre(intent);
         } else if (id == "forget:yes") {
-            say(text("privacy.forgotten"));
-            record("privacy.forget", "erased");
+            ctx_.say(ctx_.text("privacy.forgotten"));
+            ctx_.record("privacy.forget", "erased");
             t_.erase_person = true;
-            return finish();
         } else if (id == "forget:no") {
-            menu(text("privacy.forget_cancelled"));
-            record("privacy.forget", "answered");
-            return finish();
+            menu(ctx_.text("privacy.forget_cancelled"));
+            ctx_.record("privacy.forget", "answered");
+        } else {
+            menu(ctx_.text("menu.prompt"));  // a stale or unknown button
+            ctx_.record("help", "answered");
         }
-        menu(text("menu.prompt"));  // a stale or unknown button
-        record("help", "answered");
         return finish();
     }
 
-    turn on_intent(const std::string& intent, const std::string& message) {
+    turn on_intent(const std::string& intent, const inbound& in) {
         if (intent != "none") st_.unsure_in_a_row = 0;
+        if (start_flow(intent, in)) return finish();
         if (has_topic(intent)) {
             topic_answer(intent);
         } else if (intent == "greeting") {
-            if (!person_.is_new) say(text("greeting.reply"));
-            menu(text("menu.prompt"));
-            record(intent, "answered");
+            if (!ctx_.person.is_new) ctx_.say(ctx_.text("greeting.reply"));
+            menu(ctx_.text("menu.prompt"));
+            ctx_.record(intent, "answered");
         } else if (intent == "help") {
-            menu(text("help.reply"));
-            record(intent, "answered");
+            menu(ctx_.text("help.reply"));
+            ctx_.record(intent, "answered");
         } else if (intent == "thanks") {
-            say(text("thanks.reply"));
-            record(intent, "answered");
+            ctx_.say(ctx_.text("thanks.reply"));
+            ctx_.record(intent, "answered");
         } else if (intent == "language.change") {
-            const auto code = intents::extract_language(message, model_, t_.language);
-            if (code && cat_.has_language(*code)) {
-                t_.language = *code;
-                st_.explicit_language = true;
-                menu(text("language.changed"));
-                record(intent, "answered");
-            } else {
-                return language_menu();
-            }
+            const auto code = intents::extract_language(in.text, ctx_.model, t_.language);
+            if (!code || !ctx_.cat.has_language(*code)) return language_menu();
+            t_.language = *code;
+            st_.explicit_language = true;
+            menu(ctx_.text("language.changed"));
+            ctx_.record(intent, "answered");
         } else if (intent == "privacy.info") {
-            say(text("privacy.info", {{"days", std::int64_t{cfg_.retention_days}}}));
-            record(intent, "answered");
+            ctx_.say(ctx_.text("privacy.info", {{"days", std::int64_t{ctx_.cfg.retention_days}}}));
+            ctx_.record(intent, "answered");
         } else if (intent == "privacy.forget") {
-            say(text("privacy.forget_confirm"),
-                {{"forget:yes", text("button.yes")}, {"forget:no", text("button.no")}});
-            record(intent, "answered");
-        } else if (intent == "appointment.book" || intent == "appointment.cancel" ||
-                   intent == "appointment.list" || intent == "volunteer.enrol" ||
-                   intent == "volunteer.shifts" || intent == "handover") {
-            contact_centre(intent);
-        } else {
+            ctx_.say(ctx_.text("privacy.forget_confirm"), {{"forget:yes", ctx_.text("button.yes")},
+                                                           {"forget:no", ctx_.text("button.no")}});
+            ctx_.record(intent, "answered");
+        } else if (intent == "none" || intent.empty()) {
             ++st_.unsure_in_a_row;
-            menu(text("not_sure"));
-            record("none", "unanswered");
+            menu(ctx_.text("not_sure"));
+            ctx_.record("none", "unanswered");
+        } else {
+            contact_centre(intent);
         }
         return finish();
     }
 
-    const intents::model& model_;
-    const catalog& cat_;
-    const config& cfg_;
-    const person_view& person_;
-    state st_;
     turn t_;
+    state st_;
+    turn_context ctx_;
 };
 
 }  // namespace
 
+bool turn_context::wants_out(std::string_view own_intent_prefix) const {
+    if (!message.empty()) {
+        const std::string said = intents::fold(message);
+        for (const char* key : {"button.menu", "button.stop", "button.cancel"})
+            if (said == intents::fold(text(key))) return true;
+        for (const char* word : {"menu", "stop", "/start", "/menu", "/stop"})
+            if (said == word) return true;
+    }
+    if (intent.empty() || intent == "none" || confidence < leave_flow_confidence) return false;
+    return !starts_with(intent, own_intent_prefix);
+}
+
+std::vector<choice> turn_context::menu_choices() const {
+    return {{"menu:topics", text("button.topics")},
+            {"menu:book", text("button.book")},
+            {"menu:person", text("button.person")},
+            {"menu:volunteer", text("button.volunteer")}};
+}
+
 engine::engine(const intents::model& model, const catalog& messages, config cfg)
     : model_(model), messages_(messages), cfg_(std::move(cfg)) {}
 
-turn engine::handle(const inbound& in, const person_view& person) const {
-    return conversation(model_, messages_, cfg_, person).run(in);
+turn engine::handle(const inbound& in, const person_view& person, domain data,
+                    std::int64_t now_ms) const {
+    return conversation(model_, messages_, cfg_, person, data, now_ms).run(in);
 }
 
 }  // namespace opas::bot

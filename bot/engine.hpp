@@ -8,6 +8,7 @@
 
 #include "bot/catalog.hpp"
 #include "bot/config.hpp"
+#include "bot/domain.hpp"
 #include "bot/types.hpp"
 
 namespace opas::intents {
@@ -40,7 +41,9 @@ public:
     // The model and catalog outlive the engine (owned by main).
     engine(const intents::model& model, const catalog& messages, config cfg);
 
-    turn handle(const inbound& in, const person_view& person) const;
+    // `data` is the person's domain view for this turn; `now_ms` the time of the turn.
+    turn handle(const inbound& in, const person_view& person, domain data,
+                std::int64_t now_ms) const;
 
 private:
     const intents::model& model_;

@@ -9,6 +9,14 @@
 
 #include "intents/features.hpp"
 
+// The training loop is also built for AVX2, chosen at load time (an ifunc). Not under TSan:
+// ifunc resolvers run before TSan is initialised and crash the process.
+#if defined(__SANITIZE_THREAD__)
+#define OPAS_AVX2_CLONES
+#else
+#define OPAS_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 namespace opas::intents {
 namespace {
 
@@ -84,10 +92,8 @@ struct sparse_rows {
 
 // One SGD pass of softmax regression over `order`. The hot loop of start-up: built for AVX2
 // too, chosen at run time.
-__attribute__((target_clones("avx2", "default"))) void sgd_epoch(const sparse_rows& data,
-                                                                 std::span<const std::size_t> order,
-                                                                 float rate, int classes,
-                                                                 float* weights, float* bias) {
+OPAS_AVX2_CLONES void sgd_epoch(const sparse_rows& data, std::span<const std::size_t> order,
+                                float rate, int classes, float* weights, float* bias) {
     alignas(32) float z[stride];
     for (const std::size_t i : order) {
         const std::int32_t* first = data.rows.data() + data.offset[i];

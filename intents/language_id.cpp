@@ -149,9 +149,14 @@ void for_each_gram(std::string_view word, std::string& padded, std::vector<int32
     f(hash_bytes(word, tag_word), 0);
 }
 
-std::string_view primary_subtag(std::string_view tag) {
+// "ar-SA" -> "ar", "ZH_hans" -> "zh".
+std::string primary_subtag(std::string_view tag) {
     const auto cut = tag.find_first_of("-_");
-    return cut == std::string_view::npos ? tag : tag.substr(0, cut);
+    std::string out(cut == std::string_view::npos ? tag : tag.substr(0, cut));
+    for (char& ch : out) {
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    return out;
 }
 
 }  // namespace
@@ -353,7 +358,7 @@ language_guess language_identifier::detect(std::string_view normalized,
     guess.confidence = score[best] / sum;
     guess.sure = any_local && guess.confidence >= sure_posterior && best_letters >= 2;
     if (!any_local && hint_loaded) {  // only institution names: they tell nothing, trust the hint
-        guess.code = std::string(hint_code);
+        guess.code = hint_code;
         guess.confidence = 0.5;
         guess.sure = false;
     }

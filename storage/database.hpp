@@ -155,8 +155,12 @@ public:
     status log_contact(const contact_record& rec);
     status record_delivery_status(const delivery_status& st);
 
-private:
+    // For the domain stores of storage/ only (bookings.cpp, volunteers.cpp, ...): the
+    // connection and its statement cache. Declared in storage/database_impl.hpp.
     struct impl;
+    impl& internals() { return *impl_; }
+
+private:
     explicit database(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };

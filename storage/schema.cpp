@@ -85,6 +85,91 @@ CREATE TABLE delivery_status (
 );
 CREATE INDEX delivery_status_by_time ON delivery_status (time);
 )sql"},
+    // The centre's work: appointments, volunteers and shifts, reminders, handovers.
+    // Rows keep the pseudonym so counts survive erasure; person_id goes NULL (or the row goes)
+    // when a person is forgotten. No platform ids here.
+    {2, R"sql(
+CREATE TABLE bookings (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id     INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    pseudonym     TEXT NOT NULL,
+    slot_start    INTEGER NOT NULL,              -- unix seconds
+    slot_minutes  INTEGER NOT NULL,
+    topic         TEXT NOT NULL,                 -- a guidance.* intent
+    language      TEXT NOT NULL,                 -- conversation language
+    interpreter   TEXT NOT NULL DEFAULT '',      -- language code, '' = none needed
+    status        TEXT NOT NULL DEFAULT 'booked'
+                  CHECK (status IN ('booked', 'cancelled', 'moved', 'no_show')),
+    created_at    INTEGER NOT NULL,              -- unix seconds
+    changed_at    INTEGER,                       -- cancelled / moved / marked no-show
+    moved_to      INTEGER REFERENCES bookings(id)
+);
+CREATE INDEX bookings_by_slot ON bookings (slot_start, status);
+CREATE INDEX bookings_by_person ON bookings (person_id, status);
+CREATE INDEX bookings_by_created ON bookings (created_at);
+
+CREATE TABLE closed_dates (
+    day TEXT PRIMARY KEY                         -- YYYY-MM-DD in the configured time zone
+) WITHOUT ROWID;
+
+CREATE TABLE volunteers (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id     INTEGER UNIQUE REFERENCES people(id) ON DELETE CASCADE,
+    pseudonym     TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    languages     TEXT NOT NULL,                 -- JSON array of language codes or names
+    interests     TEXT NOT NULL,                 -- JSON array of interest keys
+    availability  TEXT NOT NULL,                 -- as the volunteer wrote it
+    status        TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (status IN ('pending', 'approved', 'removed')),
+    created_at    INTEGER NOT NULL,
+    approved_at   INTEGER
+);
+
+CREATE TABLE shifts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    title         TEXT NOT NULL,
+    place         TEXT NOT NULL,
+    starts_at     INTEGER NOT NULL,              -- unix seconds
+    ends_at       INTEGER NOT NULL,
+    capacity      INTEGER NOT NULL CHECK (capacity > 0),
+    languages     TEXT NOT NULL DEFAULT '[]',    -- JSON array of wanted language codes
+    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled')),
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX shifts_by_start ON shifts (starts_at);
+
+CREATE TABLE shift_assignments (
+    shift_id      INTEGER NOT NULL REFERENCES shifts(id) ON DELETE CASCADE,
+    volunteer_id  INTEGER NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
+    status        TEXT NOT NULL
+                  CHECK (status IN ('offered', 'accepted', 'declined', 'cancelled')),
+    updated_at    INTEGER NOT NULL,
+    PRIMARY KEY (shift_id, volunteer_id)
+) WITHOUT ROWID;
+CREATE INDEX shift_assignments_by_volunteer ON shift_assignments (volunteer_id, status);
+
+-- One row per reminder sent: unique per (target, lead), so restarts neither lose nor repeat.
+CREATE TABLE reminders (
+    target        TEXT NOT NULL,                 -- 'booking:<id>' | 'shift:<shift>:<volunteer>'
+    lead_minutes  REAL NOT NULL,
+    sent_at       INTEGER NOT NULL,
+    PRIMARY KEY (target, lead_minutes)
+) WITHOUT ROWID;
+
+CREATE TABLE handovers (
+    person_id     INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+    started_at    INTEGER NOT NULL,
+    last_activity INTEGER NOT NULL
+);
+
+-- Which staff-group message belongs to which person, so a staff reply finds its way back.
+CREATE TABLE handover_messages (
+    group_message_id TEXT PRIMARY KEY,
+    person_id        INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    created_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr int newest = migrations[std::size(migrations) - 1].version;

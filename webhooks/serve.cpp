@@ -6,14 +6,37 @@
 #include <iostream>
 #include <thread>
 
+#include "bot/admin.hpp"
 #include "bot/app.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/scheduler.hpp"
+#include "webhooks/async_dispatch.hpp"
 #include "webhooks/metrics.hpp"
 #include "webhooks/sender.hpp"
 #include "webhooks/server.hpp"
 
 namespace opas::webhooks {
 namespace {
+
+constexpr auto scheduler_period = std::chrono::seconds(5);
+
+// Every few seconds: reminders, handover timeouts, retention (bot/scheduler.hpp).
+net::awaitable<void> scheduler_loop(net::steady_timer& timer, bot::dispatcher& dispatcher,
+                                    const bot::app& app) {
+    for (;;) {
+        bot::dispatcher::work_fn tick = [&dispatcher, &app](storage::database& db) {
+            bot::scheduler_context ctx{db, *app.messages, app.cfg, bot::system_now_ms()};
+            const bool ok = bot::run_scheduler(ctx);
+            if (ok && ctx.added_outbox) dispatcher.note_outbox_added();
+            if (ok && ctx.erased) dispatcher.note_erased();
+            return ok;
+        };
+        co_await async_post(dispatcher, std::move(tick));
+        timer.expires_after(scheduler_period);
+        auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+        if (ec) co_return;
+    }
+}
 
 constexpr auto drain_deadline = std::chrono::seconds(10);
 
@@ -59,7 +82,12 @@ int run_serve(const bot::config& cfg) {
         for (auto& s : senders) s->wake();
     });
 
-    server srv(ioc, server_config_of(cfg), dispatcher, m);
+    const bot::admin_api admin_routes;
+    admin_fn admin = [&admin_routes, &app](storage::database& db, const bot::admin_request& req) {
+        bot::admin_context ctx{db, *app->messages, app->cfg, bot::system_now_ms()};
+        return admin_routes.handle(ctx, req);
+    };
+    server srv(ioc, server_config_of(cfg), dispatcher, m, std::move(admin));
     unsigned short port = 0;
     try {
         port = srv.start();
@@ -68,6 +96,9 @@ int run_serve(const bot::config& cfg) {
                                  std::to_string(cfg.listen_port) + ": " + e.what());
     }
     for (auto& s : senders) s->start();
+    auto scheduler_strand = net::make_strand(ioc);
+    net::steady_timer scheduler_timer(scheduler_strand);
+    net::co_spawn(scheduler_strand, scheduler_loop(scheduler_timer, dispatcher, *app), net::detached);
 
     const std::string base = "http://" + cfg.listen_address + ":" + std::to_string(port);
     std::cout << "opas listening on " << base << "\n"
@@ -91,6 +122,7 @@ int run_serve(const bot::config& cfg) {
     signals.async_wait([&](const beast::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("signal={} draining", sig);
+        net::post(scheduler_timer.get_executor(), [&scheduler_timer] { scheduler_timer.cancel(); });
         srv.on_drained(one_done);
         srv.stop();
         for (auto& s : senders) s->stop(one_done);

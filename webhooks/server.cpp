@@ -5,6 +5,7 @@
 
 #include <array>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "webhooks/async_dispatch.hpp"
 #include "webhooks/telegram.hpp"
@@ -47,6 +48,37 @@ std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
 
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> query_params(std::string_view query) {
+    std::map<std::string, std::string> out;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (!pair.empty())
+            out[percent_decode(pair.substr(0, eq))] =
+                eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return out;
+}
+
 std::string_view query_of(std::string_view target) {
     const auto q = target.find('?');
     return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
@@ -54,8 +86,14 @@ std::string_view query_of(std::string_view target) {
 
 }  // namespace
 
-server::server(net::io_context& ioc, server_config cfg, bot::dispatcher& dispatcher, metrics& m)
-    : ioc_(ioc), cfg_(std::move(cfg)), dispatcher_(dispatcher), metrics_(m), acceptor_(ioc) {}
+server::server(net::io_context& ioc, server_config cfg, bot::dispatcher& dispatcher, metrics& m,
+               admin_fn admin)
+    : ioc_(ioc),
+      cfg_(std::move(cfg)),
+      dispatcher_(dispatcher),
+      metrics_(m),
+      admin_(std::move(admin)),
+      acceptor_(ioc) {}
 
 server::~server() = default;
 
@@ -248,7 +286,7 @@ net::awaitable<http::message_generator> server::handle(request req) {
         if (cfg_.admin_token.empty() || auth.size() != expected.size() ||
             CRYPTO_memcmp(auth.data(), expected.data(), expected.size()) != 0)
             co_return finish(http::status::unauthorized, "{\"error\":\"unauthorized\"}\n");
-        co_return finish(http::status::not_found, "{\"error\":\"no such admin resource\"}\n");
+        co_return co_await admin(req);
     }
     co_return finish(http::status::not_found, "not found\n");
 }
@@ -304,6 +342,40 @@ net::awaitable<http::message_generator> server::commit(std::vector<bot::inbound>
     metrics_.request(route, static_cast<int>(st));
     if (!ok) spdlog::warn("webhook not stored route={} status=503", route);
     co_return respond(st, version, keep_alive, ok ? "ok\n" : "storage unavailable\n");
+}
+
+net::awaitable<http::message_generator> server::admin(request& req) {
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive() && !stopping_;
+    auto answer = [&](int status, const nlohmann::json& body) {
+        metrics_.request("admin", status);
+        return respond(static_cast<http::status>(status), version, keep_alive, body.dump() + "\n",
+                       "application/json");
+    };
+    bot::admin_request areq;
+    areq.method = std::string(req.method_string());
+    areq.path = std::string(path_of(req.target()));
+    areq.query = query_params(query_of(req.target()));
+    if (!req.body().empty()) {
+        areq.body = nlohmann::json::parse(req.body(), nullptr, false);
+        if (areq.body.is_discarded())
+            co_return answer(400, {{"error", "the body is not valid JSON"}, {"field", "body"}});
+    }
+    if (!admin_) co_return answer(404, {{"error", "admin API not available"}});
+    auto out = std::make_shared<bot::admin_response>();
+    bot::dispatcher::work_fn job = [this, out, areq = std::move(areq)](storage::database& db) {
+        *out = admin_(db, areq);
+        return out->status < 400;  // a refused change leaves nothing behind
+    };
+    const bool committed = co_await async_post(dispatcher_, std::move(job));
+    if (!committed && out->status < 400)
+        co_return answer(503, {{"error", "storage unavailable"}});
+    if (out->content_type != "application/json" && out->body.is_string()) {
+        metrics_.request("admin", out->status);
+        co_return respond(static_cast<http::status>(out->status), version, keep_alive,
+                          out->body.get<std::string>(), out->content_type);
+    }
+    co_return answer(out->status, out->body);
 }
 
 net::awaitable<http::message_generator> server::readiness(unsigned version) {

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "bot/admin.hpp"
 #include "bot/dispatcher.hpp"
 #include "webhooks/metrics.hpp"
 #include "webhooks/net.hpp"
@@ -33,9 +34,13 @@ struct server_config {
     std::string admin_token;                    // empty: admin API off
 };
 
+// Runs one admin request on the writer thread (see bot/admin.hpp).
+using admin_fn = std::function<bot::admin_response(storage::database&, const bot::admin_request&)>;
+
 class server {
 public:
-    server(net::io_context& ioc, server_config cfg, bot::dispatcher& dispatcher, metrics& m);
+    server(net::io_context& ioc, server_config cfg, bot::dispatcher& dispatcher, metrics& m,
+           admin_fn admin = {});
     ~server();
 
     // Binds and starts accepting; returns the bound port. Throws on bind failure.
@@ -59,6 +64,7 @@ private:
     net::awaitable<http::message_generator> telegram(http::request<http::string_body>& req);
     net::awaitable<http::message_generator> whatsapp(http::request<http::string_body>& req);
     net::awaitable<http::message_generator> readiness(unsigned version);
+    net::awaitable<http::message_generator> admin(http::request<http::string_body>& req);
     net::awaitable<http::message_generator> metrics_page(unsigned version);
     net::awaitable<http::message_generator> commit(std::vector<bot::inbound> events,
                                                    unsigned version, const char* route);
@@ -68,6 +74,7 @@ private:
     server_config cfg_;
     bot::dispatcher& dispatcher_;
     metrics& metrics_;
+    admin_fn admin_;
     tcp::acceptor acceptor_;
     std::atomic<std::int64_t> open_{0};
     std::atomic<bool> stopping_{false};

@@ -63,4 +63,5 @@ TEST_CASE("text without letters is unsure") {
     CHECK_FALSE(m.detect_language("123").sure);
     CHECK_FALSE(m.detect_language("👍").sure);
     CHECK(m.detect_language("👍", "fi").code == "fi");
+    CHECK(m.detect_language("👍", "FI_fi").code == "fi");
 }
