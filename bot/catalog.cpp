@@ -6,6 +6,7 @@
 #include <unicode/smpdtfmt.h>
 #include <unicode/timezone.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -118,13 +119,22 @@ std::unique_ptr<catalog> catalog::load(const std::string& dir,
         const std::filesystem::path base = std::filesystem::path(dir) / code;
         if (!std::filesystem::is_directory(base)) continue;
         language lang;
-        if (std::filesystem::exists(base / "messages.json")) {
-            const json doc = read_json(base / "messages.json");
+        // messages.json plus one messages_<feature>.json per feature that added keys.
+        std::vector<std::filesystem::path> files;
+        for (const auto& entry : std::filesystem::directory_iterator(base)) {
+            const auto name = entry.path().filename().string();
+            if (name == "messages.json" || (name.rfind("messages_", 0) == 0 &&
+                                            entry.path().extension() == ".json"))
+                files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files) {
+            const json doc = read_json(file);
             for (const auto& [key, value] : doc.items()) {
                 if (!value.is_string())
-                    throw std::runtime_error((base / "messages.json").string() + ": '" + key +
-                                             "' must be a string");
-                lang.messages.emplace(key, value.get<std::string>());
+                    throw std::runtime_error(file.string() + ": '" + key + "' must be a string");
+                if (!lang.messages.emplace(key, value.get<std::string>()).second)
+                    throw std::runtime_error(file.string() + ": '" + key + "' is defined twice");
             }
         }
         if (std::filesystem::exists(base / "topics.json")) {
