@@ -86,6 +86,11 @@ void run_parallel(std::size_t tasks, unsigned threads, const std::function<void(
     if (error) std::rethrow_exception(error);
 }
 
+unsigned thread_count(const model_options& options) {
+    if (options.threads > 0) return static_cast<unsigned>(options.threads);
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 struct model::language_model {
@@ -139,9 +144,9 @@ model::~model() = default;
 std::unique_ptr<model> model::load(const std::string& locales_dir,
                                    const std::vector<std::string>& languages,
                                    const model_options& options) {
-    std::vector<locale_text> locales;
-    locales.reserve(languages.size());
-    for (const auto& code : languages) locales.push_back(read_locale(locales_dir, code));
+    std::vector<locale_text> locales(languages.size());
+    run_parallel(languages.size(), thread_count(options),
+                 [&](std::size_t l) { locales[l] = read_locale(locales_dir, languages[l]); });
     return train(std::move(locales), options);
 }
 
@@ -151,9 +156,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     m->options_ = options;
     for (const auto& locale : locales) m->codes_.push_back(locale.code);
     const std::size_t count = locales.size();
-    const unsigned threads = options.threads > 0
-                                 ? static_cast<unsigned>(options.threads)
-                                 : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = thread_count(options);
 
     // 1. Normalized text and features of every example, per language.
     std::vector<std::vector<training_example>> examples(count);
@@ -308,16 +311,32 @@ intent_guess model::classify(std::string_view text, std::string_view lang) const
     workspace_lease lease(*this);
     const float* p = scores_of(text, *lm, *lease);
     if ((*lease).features.empty()) return {std::string(names[none]), 1.0};
+    const auto greeting = static_cast<std::size_t>(intent_index("greeting"));
+    const auto thanks = static_cast<std::size_t>(intent_index("thanks"));
     std::size_t best = 0;
     std::size_t best_in_scope = none == 0 ? 1 : 0;
+    std::size_t best_request = none;  // best intent other than none, greeting and thanks
     for (std::size_t c = 0; c < names.size(); ++c) {
         if (p[c] > p[best]) best = c;
         if (c != none && p[c] > p[best_in_scope]) best_in_scope = c;
+        if (c != none && c != greeting && c != thanks &&
+            (best_request == none || p[c] > p[best_request])) {
+            best_request = c;
+        }
     }
-    if (best == none || p[best] < options_.min_confidence) {
+    // A greeting or thanks around a request ("hei, tarvitsen apua kela-asiassa") must not hide
+    // the request: then the request's probability is taken given that the message is more than
+    // courtesy.
+    double confidence = p[best];
+    if ((best == greeting || best == thanks) && best_request != none &&
+        p[best_request] >= options_.min_request_confidence) {
+        best = best_request;
+        confidence = p[best] / std::max(1e-6, 1.0 - p[greeting] - p[thanks]);
+    }
+    if (best == none || confidence < options_.min_confidence) {
         return {std::string(names[none]), 1.0 - p[best_in_scope]};
     }
-    return {std::string(names[best]), p[best]};
+    return {std::string(names[best]), confidence};
 }
 
 const entity_words& model::words_for(std::string_view lang) const {

@@ -93,3 +93,12 @@ TEST_CASE("classify can be called from several threads at once") {
     for (auto& t : threads) t.join();
     CHECK(wrong == 0);
 }
+
+TEST_CASE("a greeting in front of a request does not hide the request") {
+    OPAS_REQUIRE_LANGUAGES("fr", "tr", "en");
+    const auto& m = shared_model();
+    CHECK(m.classify("bonjour, je cherche un logement", "fr").intent == "guidance.housing");
+    CHECK(m.classify("merhaba, iş arıyorum", "tr").intent == "guidance.employment");
+    CHECK(m.classify("hello, I need a doctor", "en").intent == "guidance.health");
+    CHECK(m.classify("hello", "en").intent == "greeting");
+}
