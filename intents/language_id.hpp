@@ -37,9 +37,9 @@ public:
     // `normalized` is normalize()d text; `hint` a BCP 47 tag ("ar-SA") or empty.
     language_guess detect(std::string_view normalized, std::string_view hint) const;
 
-    // Whether a folded word is an institution or other word shared by many languages ("kela",
-    // "migri", "te-toimisto"), which says little about the language of the message.
-    bool is_international(std::string_view folded_word) const;
+    // Whether a normalize()d word is an institution or other word shared by many languages
+    // ("kela", "migri", "toimisto"), which says little about the language of the message.
+    bool is_international(std::string_view word) const;
 
 private:
     struct script_model;
