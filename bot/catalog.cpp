@@ -91,7 +91,11 @@ struct catalog::impl {
 
     std::string format_time(std::string_view lang, std::int64_t unix_ms, const char* skeleton) const {
         UErrorCode ec = U_ZERO_ERROR;
-        const icu::Locale loc = locale_of(lang);
+        // Day before month for English too (en-GB), and the Gregorian calendar for Persian:
+        // appointments in Finland are on Finnish dates.
+        const icu::Locale loc = lang == "en"   ? locale_of("en-GB")
+                                : lang == "fa" ? locale_of("fa-u-ca-gregory")
+                                               : locale_of(lang);
         std::unique_ptr<icu::DateTimePatternGenerator> gen(
             icu::DateTimePatternGenerator::createInstance(loc, ec));
         if (U_FAILURE(ec)) return {};
