@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cmath>
 #include <exception>
 #include <functional>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include "intents/classifier.hpp"
 #include "intents/features.hpp"
 #include "intents/normalize.hpp"
+#include "intents/tune_tmp.hpp"
 
 namespace opas::intents {
 namespace {
@@ -186,6 +188,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
         }
         for (const auto& text : locales[l].other_texts) normalized[l].push_back(normalize(text));
         for (const auto& [intent, text] : locales[l].topics) {  // weak examples: sentences
+            if (tune("TOPICS", 1) <= 0) break;
             const int label = intent_index(intent);
             for (const auto& sentence : sentences(fold(text))) {
                 tokens.clear();
@@ -230,7 +233,20 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     training.epochs = options.epochs;
     const int classes = static_cast<int>(intent_taxonomy().size());
     m->languages_.resize(count);
-    run_parallel(count + 1, threads, [&](std::size_t task) {
+    const bool with_shared = tune("SHARED", 0) > 0;
+    std::vector<training_example> everything;
+    if (with_shared) {
+        for (const auto& e : examples) everything.insert(everything.end(), e.begin(), e.end());
+    }
+    run_parallel(count + 2, threads, [&](std::size_t task) {
+        if (task == 0) {
+            if (with_shared) {
+                m->shared_ = std::make_unique<linear_classifier>(
+                    linear_classifier::train(everything, classes, training));
+            }
+            return;
+        }
+        --task;
         if (task == 0) {
             std::vector<language_identifier::source> sources(count);
             for (std::size_t l = 0; l < count; ++l) {
@@ -280,6 +296,21 @@ float* model::scores_of(std::string_view text, const language_model& lm, workspa
     intent_features(ws.tokens, ws.stemmers[lm.index].get(), ws.features);
     ws.probabilities.resize(static_cast<std::size_t>(lm.classifier.classes()));
     lm.classifier.predict(ws.features, ws.probabilities);
+    if (shared_) {
+        const auto n = ws.probabilities.size();
+        float other[32];
+        shared_->predict(ws.features, std::span<float>(other, n));
+        const auto w = static_cast<float>(tune("SHW", 0.5));
+        float sum = 0;
+        for (std::size_t c = 0; c < n; ++c) {
+            auto& p = ws.probabilities[c];
+            p = tune("GEO", 1) > 0 ? std::exp((1 - w) * std::log(std::max(p, 1e-9f)) +
+                                              w * std::log(std::max(other[c], 1e-9f)))
+                                   : (1 - w) * p + w * other[c];
+            sum += p;
+        }
+        for (auto& p : ws.probabilities) p /= sum;
+    }
     if (options_.none_odds != 1.0) {
         auto& none = ws.probabilities[static_cast<std::size_t>(intent_index("none"))];
         const float scaled = none * static_cast<float>(options_.none_odds);

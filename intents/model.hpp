@@ -78,6 +78,7 @@ private:
     std::vector<std::string> codes_;
     std::vector<std::unique_ptr<language_model>> languages_;
     std::unique_ptr<language_identifier> identifier_;
+    std::unique_ptr<class linear_classifier> shared_;  // all languages' examples together
     entity_words no_words_;
 
     // Scratch objects (ICU break iterators, stemmers, buffers) reused across calls so the hot
