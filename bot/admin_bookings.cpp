@@ -49,7 +49,7 @@ std::variant<civil_date, admin_response> date_of(const admin_request& req) {
 
 json booking_json(const storage::booking_row& b, const booking_schedule& sched) {
     const int minute = sched.local_minute(b.slot_start);
-    char clock[8];
+    char clock[16];
     std::snprintf(clock, sizeof clock, "%02d:%02d", minute / 60, minute % 60);
     json j = {{"id", b.id},
               {"date", iso_date(sched.local_date(b.slot_start))},

@@ -3,6 +3,8 @@
 // time zone turned into unix seconds by ICU (so a slot at 10:00 stays at 10:00 across the
 // daylight saving changes). Pure: what is taken or closed comes from storage (booking_data).
 
+#include <unicode/uversion.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,9 +15,9 @@
 #include "bot/config.hpp"
 #include "intents/entities.hpp"
 
-namespace icu {
+U_NAMESPACE_BEGIN
 class Calendar;
-}
+U_NAMESPACE_END
 
 namespace opas::bot {
 

@@ -209,10 +209,15 @@ std::vector<std::string> languages_named(std::string_view text, const intents::m
         if (out.size() < max_languages && std::find(out.begin(), out.end(), v) == out.end())
             out.push_back(std::move(v));
     };
-    std::string normalized = intents::normalize(text);
-    for (const char* sep : {"،", "、", "，", "؛", ";", "/", "+", "&", "\n"})
-        for (auto at = normalized.find(sep); at != std::string::npos; at = normalized.find(sep))
-            normalized.replace(at, std::string_view(sep).size(), ",");
+    static constexpr std::string_view separators[] = {"،", "、", "，", "؛", ";", "/", "+", "&", "\n"};
+    const std::string input = intents::normalize(text);
+    std::string normalized;  // every separator turned into a comma
+    for (std::size_t i = 0; i < input.size();) {
+        const auto* sep = std::find_if(std::begin(separators), std::end(separators),
+                                       [&](std::string_view s) { return input.compare(i, s.size(), s) == 0; });
+        normalized += sep == std::end(separators) ? input[i] : ',';
+        i += sep == std::end(separators) ? 1 : sep->size();
+    }
     std::size_t start = 0;
     while (start <= normalized.size()) {
         const auto end = std::min(normalized.find(',', start), normalized.size());

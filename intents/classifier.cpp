@@ -8,7 +8,6 @@
 #include <random>
 
 #include "intents/features.hpp"
-#include "intents/tune_tmp.hpp"
 
 // The training loop is also built for AVX2, chosen at load time (an ifunc). Not under TSan:
 // ifunc resolvers run before TSan is initialised and crash the process.
@@ -107,7 +106,7 @@ OPAS_AVX2_CLONES void sgd_epoch(const sparse_rows& data, std::span<const std::si
         }
         softmax(std::span<float>(z, static_cast<std::size_t>(classes)), 1.0f);
         const auto label = static_cast<std::size_t>(data.label[i]);
-        if (z[label] > static_cast<float>(tune("SKIP", 0.995))) continue;  // nothing left to learn from this example
+        if (z[label] > 0.995f) continue;  // nothing left to learn from this example
         z[label] -= 1.0f;                 // gradient p - y
         for (std::size_t c = static_cast<std::size_t>(classes); c < stride; ++c) z[c] = 0;
         const float step = rate * v;
@@ -115,7 +114,7 @@ OPAS_AVX2_CLONES void sgd_epoch(const sparse_rows& data, std::span<const std::si
             float* w = weights + static_cast<std::size_t>(*r) * stride;
             for (std::size_t c = 0; c < stride; ++c) w[c] -= step * z[c];
         }
-        const float br = static_cast<float>(tune("BR", 0.1)); for (std::size_t c = 0; c < stride; ++c) bias[c] -= rate * br * z[c];
+        for (std::size_t c = 0; c < stride; ++c) bias[c] -= rate * 0.1f * z[c];
     }
 }
 
@@ -125,14 +124,6 @@ linear_classifier linear_classifier::train(std::span<const training_example> exa
                                            const training_options& options) {
     linear_classifier model;
     model.classes_ = classes;
-    training_options tuned = options;
-    tuned.epochs = static_cast<int>(tune("EPOCHS", options.epochs));
-    tuned.final_epochs = static_cast<int>(tune("FEP", options.final_epochs));
-    tuned.learning_rate = static_cast<float>(tune("LR", options.learning_rate));
-    tuned.decay = static_cast<float>(tune("DECAY", options.decay));
-    tuned.held_out_share = static_cast<float>(tune("HELD", options.held_out_share));
-    tuned.min_feature_count = static_cast<unsigned>(tune("MINC", options.min_feature_count));
-    const auto& options_ref = tuned;
     assert(classes >= 1 && static_cast<std::size_t>(classes) <= stride);
     std::size_t total = 0;
     for (const auto& example : examples) total += example.features.size();
@@ -155,7 +146,7 @@ linear_classifier linear_classifier::train(std::span<const training_example> exa
     std::vector<std::uint64_t> kept;
     for (std::size_t row = 0; row < seen.size(); ++row) {
         const bool word = !is_ngram_feature(row_hash[row]);
-        if (word || seen[row] >= options_ref.min_feature_count) kept.push_back(row_hash[row]);
+        if (word || seen[row] >= options.min_feature_count) kept.push_back(row_hash[row]);
     }
     model.table_.build(kept);
     sparse_rows data;
@@ -177,20 +168,20 @@ linear_classifier linear_classifier::train(std::span<const training_example> exa
     std::vector<std::size_t> fit_rows;
     std::vector<std::size_t> held_rows;
     for (std::size_t i = 0; i < examples.size(); ++i) {
-        const bool held = options_ref.held_out_share > 0 &&
-                          static_cast<float>((i * 7919) % 1000) < options_ref.held_out_share * 1000;
+        const bool held = options.held_out_share > 0 &&
+                          static_cast<float>((i * 7919) % 1000) < options.held_out_share * 1000;
         (held ? held_rows : fit_rows).push_back(i);
     }
     const bool calibrate = held_rows.size() >= 20 && fit_rows.size() >= 20;
     std::vector<std::size_t> every(examples.size());
     std::iota(every.begin(), every.end(), std::size_t{0});
     std::mt19937 rng(shuffle_seed);
-    const int total_epochs = options_ref.epochs + (calibrate ? options_ref.final_epochs : 0);
+    const int total_epochs = options.epochs + (calibrate ? options.final_epochs : 0);
     for (int epoch = 0; epoch < total_epochs; ++epoch) {
-        auto& order = calibrate && epoch < options_ref.epochs ? fit_rows : every;
-        if (calibrate && epoch == options_ref.epochs) model.calibrate(examples, held_rows);
+        auto& order = calibrate && epoch < options.epochs ? fit_rows : every;
+        if (calibrate && epoch == options.epochs) model.calibrate(examples, held_rows);
         std::shuffle(order.begin(), order.end(), rng);
-        const float rate = options_ref.learning_rate / (1.0f + options_ref.decay * epoch);
+        const float rate = options.learning_rate / (1.0f + options.decay * epoch);
         sgd_epoch(data, order, rate, classes, model.weights_.data(), model.bias_.data());
     }
     return model;

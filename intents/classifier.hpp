@@ -18,9 +18,10 @@ struct training_options {
     int final_epochs = 2;        // then on all examples, after calibration
     float learning_rate = 5.0f;  // decays as 1 / (1 + decay * epoch)
     float decay = 0.25f;
-    float held_out_share = 0.2f;
-    unsigned min_feature_count = 2;  // n-gram features of fewer examples are dropped    // for
-                                     // temperature calibration; 0 = no calibration
+    float held_out_share = 0.2f;  // for temperature calibration; 0 = no calibration
+    // Character n-grams seen in fewer examples than this get no weight (1 keeps all: measured
+    // +0.7 points of cross-validated intent accuracy for ~8 MiB more).
+    unsigned min_feature_count = 1;
 };
 
 // Maps a feature hash to a dense row; hashes unseen in training have no row (zero weight).

@@ -7,8 +7,6 @@
 #include <array>
 #include <utility>
 
-#include "intents/tune_tmp.hpp"
-
 namespace opas::intents {
 namespace {
 
@@ -120,7 +118,7 @@ void intent_features(std::span<const std::string> tokens, stemmer* stems,
     for (size_t i = 0; i < tokens.size(); ++i) {
         const std::string& token = tokens[i];
         out.push_back(word_feature(hash_bytes(token, tag_word)));
-        if (i + 1 < tokens.size() && tune("BIGRAMS", 1) > 0) {
+        if (i + 1 < tokens.size()) {
             padded.assign(token).append(1, ' ').append(tokens[i + 1]);
             out.push_back(word_feature(hash_bytes(padded, tag_bigram)));
         }
@@ -133,14 +131,14 @@ void intent_features(std::span<const std::string> tokens, stemmer* stems,
             add_ngrams(han_run, offsets, 1, 3, tag_han, out);
             han_run.clear();
         }
-        if (stems && stems->available() && tune("STEMS", 1) > 0) {
+        if (stems && stems->available()) {
             const auto stem = stems->stem(token);
             if (stem != token) out.push_back(word_feature(hash_bytes(stem, tag_stem)));
         }
         if (token.size() > max_gram_token_bytes) continue;
         padded.assign(1, '^').append(token).append(1, '$');
         code_point_offsets(padded, offsets);
-        add_ngrams(padded, offsets, static_cast<int>(tune("GMIN", min_gram)), static_cast<int>(tune("GMAX", max_gram)), tag_ngram, out);
+        add_ngrams(padded, offsets, min_gram, max_gram, tag_ngram, out);
     }
     if (!han_run.empty()) {
         code_point_offsets(han_run, offsets);

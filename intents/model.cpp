@@ -7,15 +7,19 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
 #include "intents/classifier.hpp"
 #include "intents/features.hpp"
 #include "intents/normalize.hpp"
-#include "intents/tune_tmp.hpp"
 
 namespace opas::intents {
 namespace {
@@ -88,6 +92,31 @@ void run_parallel(std::size_t tasks, unsigned threads, const std::function<void(
     if (error) std::rethrow_exception(error);
 }
 
+// The ICU script of most letters of `texts`.
+int dominant_script(const std::vector<std::string>& texts) {
+    std::unordered_map<int, std::size_t> letters;
+    for (const auto& text : texts) {
+        const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+        const auto length = static_cast<int32_t>(text.size());
+        for (int32_t i = 0; i < length;) {
+            UChar32 c = 0;
+            U8_NEXT(bytes, i, length, c);
+            if (!u_isalpha(c)) continue;
+            UErrorCode ec = U_ZERO_ERROR;
+            ++letters[static_cast<int>(uscript_getScript(c, &ec))];
+        }
+    }
+    int best = 0;
+    std::size_t most = 0;
+    for (const auto& [script, n] : letters) {
+        if (n > most || (n == most && script < best)) {
+            most = n;
+            best = script;
+        }
+    }
+    return best;
+}
+
 unsigned thread_count(const model_options& options) {
     if (options.threads > 0) return static_cast<unsigned>(options.threads);
     return std::max(1u, std::thread::hardware_concurrency());
@@ -98,7 +127,7 @@ unsigned thread_count(const model_options& options) {
 struct model::language_model {
     std::string code;
     std::size_t index = 0;  // in codes_
-    linear_classifier classifier;
+    std::size_t group = 0;  // its classifier in groups_
     entity_words entities;
     std::string endonym;
 };
@@ -188,7 +217,6 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
         }
         for (const auto& text : locales[l].other_texts) normalized[l].push_back(normalize(text));
         for (const auto& [intent, text] : locales[l].topics) {  // weak examples: sentences
-            if (tune("TOPICS", 1) <= 0) break;
             const int label = intent_index(intent);
             for (const auto& sentence : sentences(fold(text))) {
                 tokens.clear();
@@ -228,25 +256,46 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     }
     std::sort(bridges.begin(), bridges.end());  // deterministic order
 
-    // 3. One classifier per language, and the language identifier, in parallel.
+    // 3. One classifier per script group, and the language identifier, in parallel.
     training_options training;
     training.epochs = options.epochs;
     const int classes = static_cast<int>(intent_taxonomy().size());
     m->languages_.resize(count);
-    const bool with_shared = tune("SHARED", 0) > 0;
-    std::vector<training_example> everything;
-    if (with_shared) {
-        for (const auto& e : examples) everything.insert(everything.end(), e.begin(), e.end());
+    // Languages written in the same script share one classifier, so that a word used by
+    // several of them ("kela", "migri", cognates) teaches the intent to all of them.
+    std::vector<int> group_of(count, 0);
+    std::vector<int> group_scripts;
+    for (std::size_t l = 0; l < count; ++l) {
+        const int script = dominant_script(normalized[l]);
+        auto it = std::find(group_scripts.begin(), group_scripts.end(), script);
+        if (it == group_scripts.end()) it = group_scripts.insert(group_scripts.end(), script);
+        group_of[l] = static_cast<int>(it - group_scripts.begin());
     }
-    run_parallel(count + 2, threads, [&](std::size_t task) {
-        if (task == 0) {
-            if (with_shared) {
-                m->shared_ = std::make_unique<linear_classifier>(
-                    linear_classifier::train(everything, classes, training));
-            }
+    const std::size_t group_count = group_scripts.size();
+    m->groups_.resize(group_count);
+    std::vector<std::vector<training_example>> grouped(group_count);
+    for (std::size_t l = 0; l < count; ++l) {
+        auto& g = grouped[static_cast<std::size_t>(group_of[l])];
+        const bool first_of_group = g.empty();
+        std::move(examples[l].begin(), examples[l].end(), std::back_inserter(g));
+        examples[l] = {};
+        if (!first_of_group) continue;
+        stemmer stems(locales[l].code);  // bridge words once per group
+        for (const auto& [word, label] : bridges) {
+            training_example example;
+            const std::string token[] = {word};
+            intent_features(token, &stems, example.features);
+            example.label = label;
+            g.push_back(std::move(example));
+        }
+    }
+    run_parallel(group_count + count + 1, threads, [&](std::size_t task) {
+        if (task < group_count) {
+            m->groups_[task] = std::make_unique<linear_classifier>(
+                linear_classifier::train(grouped[task], classes, training));
             return;
         }
-        --task;
+        task -= group_count;
         if (task == 0) {
             std::vector<language_identifier::source> sources(count);
             for (std::size_t l = 0; l < count; ++l) {
@@ -258,18 +307,10 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
             return;
         }
         const std::size_t l = task - 1;
-        stemmer stems(locales[l].code);
-        for (const auto& [word, label] : bridges) {
-            training_example example;
-            const std::string token[] = {word};
-            intent_features(token, &stems, example.features);
-            example.label = label;
-            examples[l].push_back(std::move(example));
-        }
         auto lm = std::make_unique<language_model>();
         lm->code = locales[l].code;
         lm->index = l;
-        lm->classifier = linear_classifier::train(examples[l], classes, training);
+        lm->group = static_cast<std::size_t>(group_of[l]);
         lm->entities = std::move(locales[l].entities);
         lm->endonym = locales[l].endonym;
         m->languages_[l] = std::move(lm);
@@ -294,23 +335,8 @@ float* model::scores_of(std::string_view text, const language_model& lm, workspa
     ws.tokens.clear();
     ws.breaker.split(fold(text), ws.tokens);
     intent_features(ws.tokens, ws.stemmers[lm.index].get(), ws.features);
-    ws.probabilities.resize(static_cast<std::size_t>(lm.classifier.classes()));
-    lm.classifier.predict(ws.features, ws.probabilities);
-    if (shared_) {
-        const auto n = ws.probabilities.size();
-        float other[32];
-        shared_->predict(ws.features, std::span<float>(other, n));
-        const auto w = static_cast<float>(tune("SHW", 0.5));
-        float sum = 0;
-        for (std::size_t c = 0; c < n; ++c) {
-            auto& p = ws.probabilities[c];
-            p = tune("GEO", 1) > 0 ? std::exp((1 - w) * std::log(std::max(p, 1e-9f)) +
-                                              w * std::log(std::max(other[c], 1e-9f)))
-                                   : (1 - w) * p + w * other[c];
-            sum += p;
-        }
-        for (auto& p : ws.probabilities) p /= sum;
-    }
+    ws.probabilities.resize(static_cast<std::size_t>(groups_[lm.group]->classes()));
+    groups_[lm.group]->predict(ws.features, ws.probabilities);
     if (options_.none_odds != 1.0) {
         auto& none = ws.probabilities[static_cast<std::size_t>(intent_index("none"))];
         const float scaled = none * static_cast<float>(options_.none_odds);

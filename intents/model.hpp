@@ -15,6 +15,8 @@
 
 namespace opas::intents {
 
+class linear_classifier;
+
 struct intent_guess {
     std::string intent;  // a name from the taxonomy; "none" when out of scope
     double confidence = 0;
@@ -25,7 +27,7 @@ struct intent_guess {
 struct model_options {
     double min_confidence = 0.3;           // below this the answer is "none"
     double min_request_confidence = 0.15;  // a request this likely beats a greeting or thanks
-    double none_odds = 1.0;  // the "none" probability is multiplied by this, then renormalized
+    double none_odds = 2.0;  // the "none" probability is multiplied by this, then renormalized
     int epochs = 4;          // SGD passes over the examples before calibration (+2 after)
     int threads = 0;         // training threads; 0 = one per core
 };
@@ -78,7 +80,8 @@ private:
     std::vector<std::string> codes_;
     std::vector<std::unique_ptr<language_model>> languages_;
     std::unique_ptr<language_identifier> identifier_;
-    std::unique_ptr<class linear_classifier> shared_;  // all languages' examples together
+    // Classifiers shared by the languages of one writing system, trained on their examples together.
+    std::vector<std::unique_ptr<linear_classifier>> groups_;
     entity_words no_words_;
 
     // Scratch objects (ICU break iterators, stemmers, buffers) reused across calls so the hot
