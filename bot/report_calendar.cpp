@@ -181,7 +181,7 @@ std::vector<report_bucket> report_calendar::months(const civil_day& from, const 
 }
 
 std::string report_calendar::format_day(const civil_day& day, const std::string& lang) const {
-    return impl_->format(start_of(day), lang, "yMMMd");
+    return impl_->format(start_of(day), lang, "yMMMMd");
 }
 
 std::string language_label(const std::string& code, const std::string& lang) {

@@ -46,7 +46,7 @@ public:
                                      const catalog& cat, const std::string& lang) const;
     std::vector<report_bucket> months(const civil_day& from, const civil_day& to,
                                       const std::string& lang) const;
-    // "1. tammikuuta 2025" style medium date of a local day.
+    // "1. tammikuuta 2025": the long date of a local day.
     std::string format_day(const civil_day& day, const std::string& lang) const;
 
 private:

@@ -26,7 +26,7 @@ struct intent_guess {
 // locale examples (tests/intents/accuracy_test.cpp prints the figures).
 struct model_options {
     double min_confidence = 0.3;           // below this the answer is "none"
-    double min_request_confidence = 0.15;  // a request this likely beats a greeting or thanks
+    double min_request_confidence = 0.05;  // a request this likely beats a greeting or thanks
     double none_odds = 2.0;  // the "none" probability is multiplied by this, then renormalized
     int epochs = 4;          // SGD passes over the examples before calibration (+2 after)
     int threads = 0;         // training threads; 0 = one per core

@@ -139,14 +139,15 @@ TEST_CASE("cross-validated language and intent accuracy on the locale examples m
     report << line;
     WARN(report.str());
 
-    // Floors a little under the figures measured on 2026-11-24 (see the report above); the
-    // issue's targets (language >= 95 %, intent >= 80 %) are not reached on this data yet:
-    // raw language accuracy counts the Finnish-term examples that every locale lists.
+    // Floors a little under the figures measured on 2026-11-24 (see the report above and
+    // docs/readme/understanding.md: own-language 94.5-98.5 %, hinted 95.4-98.9 %, intent
+    // 80-83 % per language). The issue's targets on independent messages (language >= 97 %,
+    // intent >= 90 %) are not reached on this data yet.
     for (const auto& [code, t] : result) {
         INFO("language " << code);
-        CHECK(share(t.own_right, t.own) >= 90.0);
-        CHECK(share(t.hinted_right, t.examples) >= 92.0);
-        CHECK(share(t.language_sure_wrong, t.examples) <= 3.5);
-        CHECK(share(t.intent_right, t.examples) >= 68.0);
+        CHECK(share(t.own_right, t.own) >= 93.0);
+        CHECK(share(t.hinted_right, t.examples) >= 94.0);
+        CHECK(share(t.language_sure_wrong, t.examples) <= 3.0);
+        CHECK(share(t.intent_right, t.examples) >= 77.0);
     }
 }
