@@ -158,7 +158,7 @@ bool booking_flow::on_choice(std::string_view id, bool running) {
     if (auto start = number_of("slot:")) {
         const auto s = sched_.slot_at(*start);
         if (!s) show_days(0);
-        else show_confirm(*s);
+        else go_to(s->day, s->minute);  // shows the confirmation when the slot is still free
         return true;
     }
     if (id == "book") return book();

@@ -195,4 +195,6 @@ wait "$server_pid" || code=$?
 server_pid=""
 [ "$code" = 0 ] || { cat "$scratch/serve.log"; fail "opas exited $code on SIGTERM"; }
 [ -f "$rt/var/lib/opas/opas.db" ] || fail "no database under /var/lib/opas"
-say "ok: Dockerfile lint, compose structure, build stage executed, runtime files and libraries, healthcheck"
+built="build stage executed"
+[ -z "$given_binary" ] || built="build stage skipped (--binary)"
+say "ok: Dockerfile lint, compose structure, $built, runtime files and libraries, healthcheck"

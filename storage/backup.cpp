@@ -109,7 +109,9 @@ std::string parent_or_dot(const std::string& path) {
 }
 
 result<backup_info> write_backup(const std::string& database_path, const std::string& tmp) {
-    auto src = open_raw(database_path, SQLITE_OPEN_READONLY, "backup: open the database");
+    // Read-write (never create): as the last connection it removes the -wal and -shm files it
+    // may have had to create, so a backup run by root leaves no root-owned files for opas.
+    auto src = open_raw(database_path, SQLITE_OPEN_READWRITE, "backup: open the database");
     if (!src) return src.error();
     auto dst = open_raw(tmp, SQLITE_OPEN_READWRITE, "backup: open the backup file");
     if (!dst) return dst.error();

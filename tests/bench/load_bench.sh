@@ -30,8 +30,8 @@ if [[ ${BENCH_BUILD:-1} == 1 ]]; then
     [[ -f $build/CMakeCache.txt ]] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     cmake --build "$build" --target opas bench_bare_server -j"${JOBS:-1}" >/dev/null
 fi
-opas=$root/$build/opas
-bare=$root/$build/tests/bench/bench_bare_server
+opas=${OPAS_BIN:-$root/$build/opas}
+bare=${BARE_BIN:-$root/$build/tests/bench/bench_bare_server}
 
 work=$(mktemp -d /tmp/opas-load-XXXXXX)
 pids=()
@@ -76,7 +76,9 @@ write_config() {  # $1 dir
 EOF
 }
 
-prefill() {  # $1 db, $2 N
+prefill() {  # $1 db, $2 N. Recent activity (retention must not erase them), future bookings.
+    local now
+    now=$(date +%s)
     sqlite3 "$1" <<EOF
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = OFF;
@@ -84,19 +86,19 @@ BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO people (id, channel, user_id, chat_id, pseudonym, language, state, created_at, last_inbound_at)
 SELECT i, 'telegram', CAST(999999 + i AS TEXT), CAST(999999 + i AS TEXT), printf('prefill%012d', i),
-       'fi', '', 1760000000, 1760000000 + i FROM n;
+       'fi', '', $now - 86400 * 30, $now - i % 86400 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO outbox (person_id, channel, kind, payload, state, attempts, next_attempt_at, created_at, sent_at)
 SELECT i, 'telegram', 'message', '{"text":"Hei! Olen Opas, monikulttuurikeskuksen neuvontabotti."}',
-       'sent', 1, 1760000000000, 1760000000000 + i, 1760000000000 + i FROM n;
+       'sent', 1, ($now - 86400) * 1000, ($now - 86400) * 1000 + i, ($now - 86400) * 1000 + i FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO bookings (person_id, pseudonym, slot_start, slot_minutes, topic, language, created_at)
-SELECT i, printf('prefill%012d', i), 1767000000 + i * 1800, 30, 'guidance.housing', 'fi', 1760000000 FROM n;
+SELECT i, printf('prefill%012d', i), $now + 7 * 86400 + i * 60, 30, 'guidance.housing', 'fi', $now - 86400 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
-INSERT INTO seen (key, at) SELECT printf('prefill:%d', i), 1760000000 FROM n;
+INSERT INTO seen (key, at) SELECT printf('prefill:%d', i), $now - 86400 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO contact_log (pseudonym, hour, channel, language, intent, outcome)
-SELECT printf('prefill%012d', i), 1760000000 / 3600 * 3600, 'telegram', 'fi', 'guidance.housing', 'answered' FROM n;
+SELECT printf('prefill%012d', i), ($now - 86400) / 3600 * 3600, 'telegram', 'fi', 'guidance.housing', 'answered' FROM n;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 EOF
@@ -151,7 +153,7 @@ if [[ " $parts " == *" scale "* ]]; then
         stop_pid "$pid"
         size=$(du -sm "$dir" | cut -f1)
         r=$(row "$n" "$line" "$rss")
-        echo "${r%|} $size | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') |"
+        echo "${r%|}| $size | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') |"
         rm -rf "$dir"
     done
 fi

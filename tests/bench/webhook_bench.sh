@@ -28,8 +28,8 @@ if [[ ! -x $build/opas || ! -x $build/tests/bench/bench_bare_server || ${BENCH_B
     [[ -f $build/CMakeCache.txt ]] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     cmake --build "$build" --target opas bench_bare_server -j"${JOBS:-1}" >/dev/null
 fi
-opas=$root/$build/opas
-bare=$root/$build/tests/bench/bench_bare_server
+opas=${OPAS_BIN:-$root/$build/opas}
+bare=${BARE_BIN:-$root/$build/tests/bench/bench_bare_server}
 
 work=$(mktemp -d /tmp/opas-bench-XXXXXX)
 pids=()
@@ -65,6 +65,8 @@ stop_pid() {
 }
 
 rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU seconds (user + system) a process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 # The fast fake Telegram API that opas's senders deliver to.
 start_and_wait "$work/api.out" "$bare" --api --threads 1
@@ -95,16 +97,20 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 for run in $(seq 1 "$runs"); do
     for c in $conns; do
         start_and_wait "$work/bare.out" "$bare" --threads "$threads"
+        cpu0=$(cpu_s "$LAST_PID")
         line=$(run_wrk "$LAST_PORT" "$c" 1)
+        cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$LAST_PID")" 'BEGIN {printf "%.2f", b - a}')
         stop_pid "$LAST_PID"
-        echo "bare c=$c run=$run $line" | tee -a "$results"
+        echo "bare c=$c run=$run $line cpu_s=$cpu" | tee -a "$results"
         for sync in $sync_modes; do
             dir=$work/opas-$run-$c-$sync
             mkdir -p "$dir"
             opas_config "$dir" "$sync" >"$dir/opas.json"
             start_and_wait "$dir/out" "$opas" serve --config "$dir/opas.json"
             pid=$LAST_PID
+            cpu0=$(cpu_s "$pid")
             line=$(run_wrk "$LAST_PORT" "$c" $((run * 100000000)))
+            cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$pid")" 'BEGIN {printf "%.2f", b - a}')
             rss=$(rss_kib "$pid")
             stop_pid "$pid"
             extra=""
@@ -114,7 +120,7 @@ for run in $(seq 1 "$runs"); do
                 rows=$(sqlite3 "$dir/opas.db" 'SELECT count(*) FROM outbox')
                 extra=" seen=$seen outbox=$rows sent=$sent"
             fi
-            echo "opas-sync-$sync c=$c run=$run $line rss_kib=$rss$extra" | tee -a "$results"
+            echo "opas-sync-$sync c=$c run=$run $line cpu_s=$cpu rss_kib=$rss$extra" | tee -a "$results"
             rm -rf "$dir"
         done
     done
@@ -122,6 +128,11 @@ done
 stop_pid "$api_pid"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print 0; else print a[int((NR + 1) / 2)]}'; }
+med_eff() {  # $1 label, $2 conns: median of accepted requests per CPU-second of the server
+    grep "^$1 c=$2 " "$results" | while read -r l; do
+        awk -v ok="$(field ok "$l")" -v cpu="$(field cpu_s "$l")" 'BEGIN {printf "%.0f\n", (cpu > 0 ? ok / cpu : 0)}'
+    done | median
+}
 med() {  # $1 label, $2 conns, $3 field
     grep "^$1 c=$2 " "$results" | while read -r l; do field "$3" "$l"; done | median
 }
@@ -129,19 +140,22 @@ med() {  # $1 label, $2 conns, $3 field
 echo
 echo "Medians of $runs runs of ${duration} s, wrk -t$wrk_threads, $threads io threads, $(nproc) cores, $users people."
 echo
-echo "| server | connections | accepted updates/s | p50 ms | p99 ms | ratio to bare |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| server | connections | accepted updates/s | p50 ms | p99 ms | ratio to bare | requests per CPU-second | ratio (CPU) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for c in $conns; do
     bare_rps=$(med bare "$c" rps)
+    bare_eff=$(med_eff bare "$c")
     for label in bare $(for s in $sync_modes; do echo "opas-sync-$s"; done); do
         rps=$(med "$label" "$c" rps)
         p50=$(med "$label" "$c" p50_us)
         p99=$(med "$label" "$c" p99_us)
+        eff=$(med_eff "$label" "$c")
         name=$label
         [[ $label == opas-sync-true ]] && name="opas (database_sync_full=true)"
         [[ $label == opas-sync-false ]] && name="opas (database_sync_full=false)"
         [[ $label == bare ]] && name="bare Beast server"
         awk -v n="$name" -v c="$c" -v r="$rps" -v a="$p50" -v b="$p99" -v base="$bare_rps" \
-            'BEGIN {printf "| %s | %d | %.0f | %.2f | %.2f | %.0f %% |\n", n, c, r, a / 1000, b / 1000, base > 0 ? 100 * r / base : 0}'
+            -v e="$eff" -v ebase="$bare_eff" \
+            'BEGIN {printf "| %s | %d | %.0f | %.2f | %.2f | %.0f %% | %.0f | %.0f %% |\n", n, c, r, a / 1000, b / 1000, (base > 0 ? 100 * r / base : 0), e, (ebase > 0 ? 100 * e / ebase : 0)}'
     done
 done

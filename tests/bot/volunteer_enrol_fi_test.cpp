@@ -76,6 +76,7 @@ TEST_CASE("a Finnish enrolment stopped half-way saves nothing") {
     b.says(aino, "Haluan vapaaehtoiseksi", "fi");
     b.says(aino, "Aino", "fi");
     const auto r = b.says(aino, "lopeta", "fi");
+    for (auto& x : r) WARN(x.text);
     CHECK(contains(all_text(r), b.text("fi", "volunteer.stopped")));
     CHECK(b.sql("SELECT COUNT(*) FROM volunteers") == std::vector<std::string>{"0"});
     // The flow is over: the next message is an ordinary question again.
