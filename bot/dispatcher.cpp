@@ -5,9 +5,6 @@
 #include <algorithm>
 
 #include "bot/domain.hpp"
-#include "bot/handover_data.hpp"
-#include "bot/privacy.hpp"
-#include "bot/scheduler.hpp"
 
 namespace opas::bot {
 namespace {
@@ -101,15 +98,7 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
     }
 
     if (ev.source == channel::telegram && ev.user_id != ev.chat_id) {
-        // A group message: never mix a group into a person's record. The staff group answers
-        // handovers (bot/flow_handover.cpp); other groups are ignored.
-        const config& cfg = engine_.cfg();
-        if (cfg.handover_enabled() && ev.chat_id == cfg.staff.telegram_chat_id) {
-            scheduler_context staff{db, engine_.messages(), cfg, now_ms};
-            if (!handover_staff_message(staff, ev)) return false;
-            if (staff.added_outbox) added_outbox = true;
-            return true;
-        }
+        // A group message (the staff group, later): never mix a group into a person's record.
         std::lock_guard lock(mutex_);
         ++counters_.ignored;
         return true;
@@ -121,21 +110,25 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
     sqlite_domain data(db, {p->id, p->pseudonym, channel, p->last_inbound_at});
     const turn t = engine_.handle(ev, {p->is_new, p->language, p->state}, data.view(), now_ms);
 
-    added_outbox = true;  // replies, or a flow's note to someone else (a handover's staff group)
+    if (!ev.callback_id.empty()) {
+        if (!db.enqueue(p->id, "callback_ack", callback_payload(ev.callback_id), now_ms).ok())
+            return false;
+        added_outbox = true;
+    }
+    for (const auto& r : t.replies) {
+        if (!db.enqueue(p->id, "message", to_json(r), now_ms).ok()) return false;
+        added_outbox = true;
+    }
     if (!t.intent.empty()) {
         storage::contact_record rec{p->pseudonym, (now_ms / 1000) / 3600 * 3600, channel,
                                     t.language,   t.intent,
                                     t.outcome,    t.helpful};
         if (!db.log_contact(rec).ok()) return false;
     }
-    const std::string ack = ev.callback_id.empty() ? std::string() : callback_payload(ev.callback_id);
-    if (t.erase_person) {  // the confirmation goes out through a stand-in (bot/privacy.hpp)
+    if (t.erase_person) {
         erased_in_batch_ = true;
-        return forget_person(db, engine_.messages(), engine_.cfg(), *p, t, ack, now_ms);
+        return db.erase_person(p->id).ok();
     }
-    if (!ack.empty() && !db.enqueue(p->id, "callback_ack", ack, now_ms).ok()) return false;
-    for (const auto& r : t.replies)
-        if (!db.enqueue(p->id, "message", to_json(r), now_ms).ok()) return false;
     if (!db.save_person(p->id, t.language, t.state).ok()) return false;
     std::lock_guard lock(mutex_);
     ++counters_.turns;

@@ -283,12 +283,6 @@ private:
             ctx_.record(intent, "answered");
         } else if (intent == "none" || intent.empty()) {
             ++st_.unsure_in_a_row;
-            // Repeated "not sure": a person takes over (when the staff group is configured).
-            if (st_.unsure_in_a_row >= ctx_.cfg.staff.unsure_before_handover &&
-                handover_start(ctx_, "handover", in)) {
-                st_.unsure_in_a_row = 0;
-                return finish();
-            }
             menu(ctx_.text("not_sure"));
             ctx_.record("none", "unanswered");
         } else {
