@@ -38,8 +38,37 @@ const std::vector<command_spec>& specs() {
         {"migrate", {"--config"},
          "opas migrate [--config FILE]\n"
          "  Creates or upgrades the database schema and exits.\n"},
+        {"backup", {"--config"},
+         "opas backup FILE [--config FILE]\n"
+         "  Copies the database into FILE (SQLite online backup: consistent while opas serves).\n"
+         "  FILE holds personal data and the pseudonym key: it is created with mode 0600.\n"},
+        {"restore", {"--config"},
+         "opas restore FILE [--config FILE]\n"
+         "  Replaces the database with the backup FILE after checking it; refuses while opas\n"
+         "  has the database open. The replaced database is kept as <database>.before-restore.\n"},
+        {"telegram set-webhook", {"--config", "--max-connections", "--drop-pending-updates"},
+         "opas telegram set-webhook URL [--config FILE] [--max-connections N]\n"
+         "                          [--drop-pending-updates]\n"
+         "  Registers URL (https://host/webhooks/telegram) with the Telegram Bot API, with the\n"
+         "  configured secret token and the update kinds opas handles.\n"},
+        {"telegram delete-webhook", {"--config", "--drop-pending-updates"},
+         "opas telegram delete-webhook [--config FILE] [--drop-pending-updates]\n"
+         "  Removes the bot's webhook at Telegram.\n"},
+        {"telegram webhook-info", {"--config"},
+         "opas telegram webhook-info [--config FILE]\n"
+         "  Shows what Telegram knows of the webhook: URL, pending updates, the last error.\n"},
     };
     return all;
+}
+
+// Options that take no value (stored as "1"), and the one positional argument of a command
+// (stored under its name, e.g. options["FILE"]).
+bool is_flag(const std::string& option) { return option == "--drop-pending-updates"; }
+
+std::string positional_of(const std::string& command) {
+    if (command == "backup" || command == "restore") return "FILE";
+    if (command == "telegram set-webhook") return "URL";
+    return "";
 }
 
 const command_spec* find_spec(const std::string& name) {
@@ -81,6 +110,17 @@ command_line parse_command_line(const std::vector<std::string>& args) {
             throw std::invalid_argument("unknown command 'locales' (did you mean 'locales check'?)");
         }
     }
+    if (cl.command == "telegram") {
+        if (i < args.size() && find_spec("telegram " + args[i])) {
+            cl.command += " " + args[i++];
+        } else if (i < args.size() && (args[i] == "--help" || args[i] == "-h")) {
+            cl.help = true;
+            return cl;
+        } else {
+            throw std::invalid_argument(
+                "'telegram' needs set-webhook, delete-webhook or webhook-info");
+        }
+    }
     const auto* spec = find_spec(cl.command);
     if (!spec) throw std::invalid_argument("unknown command '" + cl.command + "' (try 'opas --help')");
     for (; i < args.size(); ++i) {
@@ -96,8 +136,19 @@ command_line parse_command_line(const std::vector<std::string>& args) {
             name = name.substr(0, eq);
             has_value = true;
         }
+        if (const auto slot = positional_of(cl.command); !slot.empty() && name.rfind("-", 0) != 0) {
+            if (cl.options.count(slot))
+                throw std::invalid_argument("'" + cl.command + "' takes one " + slot);
+            cl.options[slot] = name;
+            continue;
+        }
         if (!spec->options.count(name))
             throw std::invalid_argument("'" + cl.command + "' has no option '" + name + "'");
+        if (is_flag(name)) {
+            if (has_value) throw std::invalid_argument("option '" + name + "' takes no value");
+            cl.options[name] = "1";
+            continue;
+        }
         if (!has_value) {
             if (i + 1 >= args.size()) throw std::invalid_argument("option '" + name + "' needs a value");
             value = args[++i];
@@ -105,6 +156,8 @@ command_line parse_command_line(const std::vector<std::string>& args) {
         if (value.empty()) throw std::invalid_argument("option '" + name + "' needs a value");
         cl.options[name] = value;
     }
+    if (const auto slot = positional_of(cl.command); !slot.empty() && !cl.help && !cl.options.count(slot))
+        throw std::invalid_argument("'" + cl.command + "' needs " + slot);
     return cl;
 }
 

@@ -9,6 +9,8 @@
 
 #include "bot/app.hpp"
 #include "bot/dispatcher.hpp"
+#include "bot/report.hpp"
+#include "bot/report_render.hpp"
 #include "bot/taxonomy.hpp"
 
 namespace opas::bot {
@@ -142,6 +144,44 @@ int run_locales_check(const std::string& dir, std::ostream& out) {
     out << (incomplete ? "incomplete: a required language has gaps\n"
                        : "all required languages are complete\n");
     return incomplete ? 1 : 0;
+}
+
+int run_report(const config& cfg, const command_line& cl, std::ostream& out) {
+    report_request req;
+    req.from = cl.get("--from").value_or("");
+    req.to = cl.get("--to").value_or("");
+    req.lang = cl.get("--lang").value_or(cfg.default_language);
+    req.timezone = cfg.timezone;
+    if (req.from.empty()) throw std::invalid_argument("report needs --from YYYY-MM-DD");
+    if (req.to.empty()) throw std::invalid_argument("report needs --to YYYY-MM-DD");
+    const std::string format_name = cl.get("--format").value_or("json");
+    const auto format = parse_report_format(format_name);
+    if (!format)
+        throw std::invalid_argument("--format '" + format_name + "' must be json, csv or html");
+    std::unique_ptr<catalog> messages;
+    try {
+        messages = catalog::load(cfg.locales_dir, cfg.languages, cfg.timezone);
+    } catch (const std::exception& e) {
+        throw startup_error(std::string("locales: ") + e.what());
+    }
+    if (auto problem = check_report_request(req, *messages))
+        throw std::invalid_argument(problem->message);
+    const auto storage_cfg = storage_config_of(cfg);  // read_only is honoured by open()
+    auto db = storage::database::open(storage_cfg);
+    if (!db.ok()) throw startup_error("database " + cfg.database + ": " + db.error().message());
+    auto built = build_report(*db.value(), *messages, req);
+    if (!built.ok()) throw startup_error("report: " + built.error().message());
+    const std::string text = render_report(built.value(), *format);
+    const auto path = cl.get("--out");
+    if (!path) {
+        out << text << std::flush;
+        return 0;
+    }
+    std::ofstream file(*path, std::ios::binary | std::ios::trunc);
+    if (!file || !(file << text) || !file.flush())
+        throw std::invalid_argument("--out '" + *path + "' cannot be written");
+    out << "report written to " << *path << "\n";
+    return 0;
 }
 
 int run_migrate(const config& cfg, std::ostream& out) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -73,6 +74,122 @@ setter string_list_key(std::vector<std::string>& out) {
     };
 }
 
+// "HH:MM-HH:MM" with the start before the end, or "" for a closed day.
+bool is_hours_range(const std::string& s) {
+    if (s.empty()) return true;
+    int h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%2d:%2d-%2d:%2d%c", &h1, &m1, &h2, &m2, &tail) != 4) return false;
+    const bool valid = h1 >= 0 && h1 <= 24 && h2 >= 0 && h2 <= 24 && m1 >= 0 && m1 < 60 &&
+                       m2 >= 0 && m2 < 60;
+    return valid && h1 * 60 + m1 < h2 * 60 + m2 && h2 * 60 + m2 <= 24 * 60;
+}
+
+setter staff_hours_key(std::array<std::string, 7>& out) {
+    return [&out](const json& v, const std::string& key) {
+        static const char* const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        if (!v.is_object()) fail(key, "must be an object with keys mon ... sun");
+        std::array<std::string, 7> hours{};
+        for (const auto& [day, range] : v.items()) {
+            const auto* it = std::find(std::begin(days), std::end(days), day);
+            if (it == std::end(days)) fail(key + "." + day, "is not a known key (mon ... sun)");
+            if (!range.is_string() || !is_hours_range(range.get<std::string>()))
+                fail(key + "." + day, "must be \"HH:MM-HH:MM\" or \"\" (closed)");
+            hours[static_cast<std::size_t>(it - std::begin(days))] = range.get<std::string>();
+        }
+        out = hours;
+    };
+}
+
+// Reminder lead times: a list of minutes before the event, each above 0 and at most 30 days.
+setter shift_leads_key(std::vector<double>& out) {
+    return [&out](const json& v, const std::string& key) {
+        if (!v.is_array()) fail(key, "must be an array of minutes, e.g. [1440, 120]");
+        out.clear();
+        for (const auto& item : v) {
+            if (!item.is_number() || item.get<double>() <= 0 || item.get<double>() > 43200)
+                fail(key, "must hold numbers of minutes above 0 and at most 43200");
+            out.push_back(item.get<double>());
+        }
+    };
+}
+
+// "schedule.hours": {"mon": ["10:00-12:00", ...], ...}; a missing day has no guidance hours.
+setter schedule_hours_key(std::array<std::vector<std::string>, 7>& out) {
+    return [&out](const json& v, const std::string& key) {
+        static const char* const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        if (!v.is_object()) fail(key, "must be an object with keys mon ... sun");
+        std::array<std::vector<std::string>, 7> hours{};
+        for (const auto& [day, ranges] : v.items()) {
+            const auto* it = std::find(std::begin(days), std::end(days), day);
+            if (it == std::end(days)) fail(key + "." + day, "is not a known key (mon ... sun)");
+            if (!ranges.is_array()) fail(key + "." + day, "must be an array of \"HH:MM-HH:MM\"");
+            auto& list = hours[static_cast<std::size_t>(it - std::begin(days))];
+            for (const auto& r : ranges) {
+                if (!r.is_string() || r.get<std::string>().empty() ||
+                    !is_hours_range(r.get<std::string>()))
+                    fail(key + "." + day, "must be an array of \"HH:MM-HH:MM\"");
+                list.push_back(r.get<std::string>());
+            }
+        }
+        out = hours;
+    };
+}
+
+// "YYYY-MM-DD" with a plausible month and day.
+bool is_iso_date(const std::string& s) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+    return y >= 2000 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+setter date_list_key(std::vector<std::string>& out) {
+    return [&out](const json& v, const std::string& key) {
+        if (!v.is_array()) fail(key, "must be an array of \"YYYY-MM-DD\" dates");
+        out.clear();
+        for (const auto& item : v) {
+            if (!item.is_string() || !is_iso_date(item.get<std::string>()))
+                fail(key, "must be an array of \"YYYY-MM-DD\" dates");
+            out.push_back(item.get<std::string>());
+        }
+    };
+}
+
+// "whatsapp.templates": {"booking_reminder": {"name": "...", "languages": {"fi": "fi", ...}}}.
+// Purposes named in the file replace the defaults; the others keep them.
+setter templates_key(std::map<std::string, whatsapp_template>& out) {
+    return [&out](const json& v, const std::string& key) {
+        if (!v.is_object()) fail(key, "must be an object of templates by purpose");
+        for (const auto& [purpose, t] : v.items()) {
+            const std::string at = key + "." + purpose;
+            if (!t.is_object()) fail(at, "must be an object with \"name\" and \"languages\"");
+            whatsapp_template tmpl;
+            for (const auto& [field, value] : t.items()) {
+                if (field == "name") {
+                    if (!value.is_string() || value.get<std::string>().empty())
+                        fail(at + ".name", "must be a non-empty string");
+                    tmpl.name = value.get<std::string>();
+                } else if (field == "languages") {
+                    if (!value.is_object() || value.empty())
+                        fail(at + ".languages", "must be an object of language -> template code");
+                    for (const auto& [lang, code] : value.items()) {
+                        if (!code.is_string() || code.get<std::string>().empty())
+                            fail(at + ".languages." + lang, "must be a template language code");
+                        tmpl.languages[lang] = code.get<std::string>();
+                    }
+                } else {
+                    fail(at + "." + field, "is not a known key");
+                }
+            }
+            if (tmpl.name.empty()) fail(at + ".name", "is required");
+            if (tmpl.languages.empty()) fail(at + ".languages", "is required");
+            out[purpose] = std::move(tmpl);
+        }
+    };
+}
+
 void add_limits(std::map<std::string, setter>& keys, const std::string& prefix,
                 channel_limits& l) {
     keys[prefix + ".rate_per_second"] = number_key(l.rate_per_second, 0.1, 10000);
@@ -116,6 +233,21 @@ std::map<std::string, setter> known_keys(config& c) {
     k["centre.hours"] = string_key(c.centre.hours);
     k["centre.phone"] = string_key(c.centre.phone);
     k["centre.email"] = string_key(c.centre.email);
+    k["reminders.shift_leads_minutes"] = shift_leads_key(c.shift_reminder_leads_minutes);
+    k["reminders.booking_leads_minutes"] = shift_leads_key(c.booking_reminder_leads_minutes);
+    k["schedule.hours"] = schedule_hours_key(c.schedule.hours);
+    k["schedule.slot_minutes"] = int_key(c.schedule.slot_minutes, 5, 480);
+    k["schedule.counsellors"] = int_key(c.schedule.counsellors, 1, 1000);
+    k["schedule.book_days_ahead"] = int_key(c.schedule.book_days_ahead, 1, 366);
+    k["schedule.min_notice_minutes"] = int_key(c.schedule.min_notice_minutes, 0, 7 * 24 * 60);
+    k["schedule.max_active_bookings"] = int_key(c.schedule.max_active_bookings, 1, 100);
+    k["schedule.closed_dates"] = date_list_key(c.schedule.closed_dates);
+    k["whatsapp.templates"] = templates_key(c.whatsapp.templates);
+    k["staff.telegram_chat_id"] = string_key(c.staff.telegram_chat_id);
+    k["staff.language"] = string_key(c.staff.language);
+    k["staff.handover_timeout_minutes"] = int_key(c.staff.handover_timeout_minutes, 1, 7 * 24 * 60);
+    k["staff.unsure_before_handover"] = int_key(c.staff.unsure_before_handover, 1, 100);
+    k["staff.hours"] = staff_hours_key(c.staff.hours);
     return k;
 }
 
@@ -179,12 +311,41 @@ void validate(const config& c) {
         if (c.whatsapp.verify_token.empty())
             fail("whatsapp.verify_token", "is required when whatsapp.phone_number_id is set (or OPAS_WHATSAPP_VERIFY_TOKEN)");
     }
+    if (!c.staff.telegram_chat_id.empty() && !c.telegram.enabled())
+        fail("staff.telegram_chat_id", "needs the Telegram channel (telegram.bot_token)");
+    if (!c.staff.language.empty() &&
+        std::find(langs.begin(), langs.end(), c.staff.language) == langs.end())
+        fail("staff.language", "must be one of 'languages'");
+    for (const auto& [purpose, t] : c.whatsapp.templates)
+        if (!t.languages.count("en"))
+            fail("whatsapp.templates." + purpose + ".languages", "must have an \"en\" entry (the fallback)");
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), c.log_level) == levels.end())
         fail("log_level", "must be one of trace, debug, info, warn, error, off");
 }
 
 }  // namespace
+
+std::map<std::string, whatsapp_template> default_whatsapp_templates() {
+    // WhatsApp's codes for our languages; Somali has no template language (it uses "en").
+    const std::map<std::string, std::string> codes = {
+        {"fi", "fi"}, {"sv", "sv"}, {"en", "en_US"}, {"ru", "ru"}, {"et", "et"}, {"fr", "fr"},
+        {"es", "es"}, {"tr", "tr"}, {"zh", "zh_CN"}, {"fa", "fa"}, {"ar", "ar"}, {"uk", "uk"}};
+    return {{"booking_reminder", {"appointment_reminder", codes}},
+            {"shift_reminder", {"shift_reminder", codes}}};
+}
+
+std::optional<template_choice> find_whatsapp_template(const whatsapp_config& cfg,
+                                                      const std::string& purpose,
+                                                      const std::string& lang) {
+    const auto t = cfg.templates.find(purpose);
+    if (t == cfg.templates.end()) return std::nullopt;
+    if (const auto code = t->second.languages.find(lang); code != t->second.languages.end())
+        return template_choice{t->second.name, code->second, lang};
+    if (const auto en = t->second.languages.find("en"); en != t->second.languages.end())
+        return template_choice{t->second.name, en->second, "en"};
+    return std::nullopt;
+}
 
 const std::vector<std::string>& required_languages() {
     static const std::vector<std::string> codes = {"fi", "sv", "en", "ru", "et", "fr", "so",

@@ -5,6 +5,9 @@
 #include <algorithm>
 
 #include "bot/domain.hpp"
+#include "bot/handover_data.hpp"
+#include "bot/privacy.hpp"
+#include "bot/scheduler.hpp"
 
 namespace opas::bot {
 namespace {
@@ -66,10 +69,18 @@ dispatcher::counters dispatcher::snapshot() const {
     return counters_;
 }
 
+namespace {
+// Why a turn rolls back, for the operator: the step and SQLite's message (never a value).
+bool failed(const char* step, const storage::status& st = {}) {
+    spdlog::warn("turn step {} failed{}{}", step, st.ok() ? "" : ": ", st.ok() ? "" : st.message());
+    return false;
+}
+}  // namespace
+
 bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& added_outbox) {
     const std::int64_t now_ms = clock_();
     const auto seen = db.mark_seen(ev.message_id, now_ms / 1000);
-    if (!seen.ok()) return false;
+    if (!seen.ok()) return failed("mark_seen", seen.error());
     if (!seen.value()) {
         std::lock_guard lock(mutex_);
         ++counters_.duplicates;
@@ -98,38 +109,45 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
     }
 
     if (ev.source == channel::telegram && ev.user_id != ev.chat_id) {
-        // A group message (the staff group, later): never mix a group into a person's record.
+        // A group message: never mix a group into a person's record. The staff group answers
+        // handovers (bot/flow_handover.cpp); other groups are ignored.
+        const config& cfg = engine_.cfg();
+        if (cfg.handover_enabled() && ev.chat_id == cfg.staff.telegram_chat_id) {
+            scheduler_context staff{db, engine_.messages(), cfg, now_ms};
+            if (!handover_staff_message(staff, ev)) return failed("staff message");
+            if (staff.added_outbox) added_outbox = true;
+            return true;
+        }
         std::lock_guard lock(mutex_);
         ++counters_.ignored;
         return true;
     }
     auto p = db.upsert_person(channel, ev.user_id, ev.chat_id, now_ms / 1000);
-    if (!p.ok()) return false;
-    if (p->unreachable && !db.mark_unreachable(p->id, false).ok()) return false;
+    if (!p.ok()) return failed("upsert_person", p.error());
+    if (p->unreachable && !db.mark_unreachable(p->id, false).ok()) return failed("reachable");
 
     sqlite_domain data(db, {p->id, p->pseudonym, channel, p->last_inbound_at});
     const turn t = engine_.handle(ev, {p->is_new, p->language, p->state}, data.view(), now_ms);
 
-    if (!ev.callback_id.empty()) {
-        if (!db.enqueue(p->id, "callback_ack", callback_payload(ev.callback_id), now_ms).ok())
-            return false;
-        added_outbox = true;
-    }
-    for (const auto& r : t.replies) {
-        if (!db.enqueue(p->id, "message", to_json(r), now_ms).ok()) return false;
-        added_outbox = true;
-    }
+    added_outbox = true;  // replies, or a flow's note to someone else (a handover's staff group)
     if (!t.intent.empty()) {
         storage::contact_record rec{p->pseudonym, (now_ms / 1000) / 3600 * 3600, channel,
                                     t.language,   t.intent,
                                     t.outcome,    t.helpful};
-        if (!db.log_contact(rec).ok()) return false;
+        if (const auto st = db.log_contact(rec); !st.ok()) return failed("log_contact", st);
     }
-    if (t.erase_person) {
+    const std::string ack = ev.callback_id.empty() ? std::string() : callback_payload(ev.callback_id);
+    if (t.erase_person) {  // the confirmation goes out through a stand-in (bot/privacy.hpp)
         erased_in_batch_ = true;
-        return db.erase_person(p->id).ok();
+        return forget_person(db, engine_.messages(), engine_.cfg(), *p, t, ack, now_ms);
     }
-    if (!db.save_person(p->id, t.language, t.state).ok()) return false;
+    if (!ack.empty() && !db.enqueue(p->id, "callback_ack", ack, now_ms).ok())
+        return failed("enqueue ack");
+    for (const auto& r : t.replies)
+        if (const auto st = db.enqueue(p->id, "message", to_json(r), now_ms); !st.ok())
+            return failed("enqueue", st.error());
+    if (const auto st = db.save_person(p->id, t.language, t.state); !st.ok())
+        return failed("save_person", st);
     std::lock_guard lock(mutex_);
     ++counters_.turns;
     return true;

@@ -73,7 +73,13 @@ public:
         if (t_.language.empty()) t_.language = ctx_.cfg.default_language;  // until "lang:" sets it
 
         if (in.kind == inbound_kind::text && choice.empty()) {
-            const auto guess = ctx_.model.classify(in.text, t_.language);
+            auto guess = ctx_.model.classify(in.text, t_.language);
+            // Text we do not understand is no reason to leave the remembered language.
+            const std::string& remembered = ctx_.person.language;
+            if (guess.intent == "none" && !remembered.empty() && t_.language != remembered) {
+                t_.language = remembered;
+                guess = ctx_.model.classify(in.text, t_.language);
+            }
             ctx_.message = in.text;
             ctx_.intent = guess.intent;
             ctx_.confidence = guess.confidence;
@@ -130,7 +136,10 @@ private:
         }
         const auto g = ctx_.model.detect_language(message, in.language_hint);
         if (t_.language.empty()) {
+            // Unsure about a short first message: the platform's language setting decides;
+            // without one the bot offers the language menu.
             if (g.sure) t_.language = g.code;
+            else if (ctx_.cat.has_language(hint_lang)) t_.language = hint_lang;
             return;
         }
         if (!st_.explicit_language && g.sure && g.confidence >= switch_confidence &&
@@ -283,6 +292,12 @@ private:
             ctx_.record(intent, "answered");
         } else if (intent == "none" || intent.empty()) {
             ++st_.unsure_in_a_row;
+            // Repeated "not sure": a person takes over (when the staff group is configured).
+            if (st_.unsure_in_a_row >= ctx_.cfg.staff.unsure_before_handover &&
+                handover_start(ctx_, "handover", in)) {
+                st_.unsure_in_a_row = 0;
+                return finish();
+            }
             menu(ctx_.text("not_sure"));
             ctx_.record("none", "unanswered");
         } else {

@@ -45,6 +45,9 @@ public:
     turn handle(const inbound& in, const person_view& person, domain data,
                 std::int64_t now_ms) const;
 
+    const config& cfg() const { return cfg_; }
+    const catalog& messages() const { return messages_; }
+
 private:
     const intents::model& model_;
     const catalog& messages_;

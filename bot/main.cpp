@@ -8,7 +8,9 @@
 #include "bot/cli.hpp"
 #include "bot/commands.hpp"
 #include "bot/config.hpp"
+#include "storage/backup.hpp"
 #include "webhooks/serve.hpp"
+#include "webhooks/telegram_setup.hpp"
 
 namespace {
 
@@ -17,6 +19,34 @@ void setup_logging(const std::string& level) {
     logger->set_level(spdlog::level::from_str(level));
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
     spdlog::set_default_logger(logger);
+}
+
+int run_backup(const opas::bot::config& cfg, const std::string& file) {
+    const auto done = opas::storage::backup_to(cfg.database, file);
+    if (!done) {
+        std::cerr << "opas: " << done.error().message() << "\n";
+        return 1;
+    }
+    std::cout << "backed up " << cfg.database << " to " << file << " (schema version "
+              << done->schema_version << ", " << done->bytes << " bytes)\n";
+    return 0;
+}
+
+int run_restore(const opas::bot::config& cfg, const std::string& file) {
+    const auto done = opas::storage::restore_from(file, cfg.database);
+    if (!done) {
+        std::cerr << "opas: " << done.error().message() << "\n";
+        return 1;
+    }
+    if (done->previous_was_unreadable)
+        std::cout << "moved the unreadable database aside to " << done->previous_copy << "\n";
+    else if (!done->previous_copy.empty())
+        std::cout << "kept the previous database as " << done->previous_copy << "\n";
+    std::cout << "restored " << file << " (schema version " << done->restored.schema_version
+              << ") into " << cfg.database << "\n";
+    const auto db = opas::bot::open_database(cfg);  // migrates an older backup
+    std::cout << "database is at schema version " << db->schema_version() << "\n";
+    return 0;
 }
 
 int run(const opas::bot::command_line& cl) {
@@ -28,10 +58,11 @@ int run(const opas::bot::command_line& cl) {
     if (cl.command == "chat") return run_chat(cfg, cl, std::cin, std::cout);
     if (cl.command == "classify") return run_classify(cfg, cl, std::cin, std::cout);
     if (cl.command == "migrate") return run_migrate(cfg, std::cout);
-    if (cl.command == "report") {
-        std::cerr << "opas: report is not available yet\n";
-        return 1;
-    }
+    if (cl.command == "backup") return run_backup(cfg, cl.get("FILE").value_or(""));
+    if (cl.command == "restore") return run_restore(cfg, cl.get("FILE").value_or(""));
+    if (cl.command.rfind("telegram ", 0) == 0)
+        return opas::webhooks::run_telegram_command(cfg, cl, std::cout, std::cerr);
+    if (cl.command == "report") return run_report(cfg, cl, std::cout);
     return 2;
 }
 

@@ -48,6 +48,10 @@ struct inbound {
     bool language_forced = false;  // the channel knows the language (console --lang)
     std::string callback_id;    // Telegram callback query id to acknowledge, else empty
     std::int64_t time = 0;      // unix seconds, as the platform reports it
+    // A message that replies to another one (Telegram reply_to_message), else empty: the
+    // staff group answers a handover by replying to the bot's message (bot/flow_handover.cpp).
+    std::string reply_to_id;
+    std::string reply_to_text;
     // kind == status only:
     std::string status;         // sent | delivered | read | failed
     int error_code = 0;

@@ -4,7 +4,16 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git ca-certificates python3
       libboost1.81-dev nlohmann-json3-dev libicu-dev libsqlite3-dev sqlite3
-      libspdlog-dev libfmt-dev catch2 libssl-dev libstemmer-dev curl)
+      libspdlog-dev libfmt-dev catch2 libssl-dev libstemmer-dev curl
+      chromium)
+# Only for the checks of deploy/ (deploy/check-nginx.sh runs the real nginx, check-systemd.sh
+# systemd-analyze). --build-only (the container's build stage): what building opas needs.
+if [ "${1:-}" = "--build-only" ]; then
+    pkgs=(build-essential cmake pkg-config ca-certificates libboost1.81-dev nlohmann-json3-dev
+          libicu-dev libsqlite3-dev libspdlog-dev libfmt-dev libssl-dev libstemmer-dev)
+else
+    pkgs+=(nginx-light systemd)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

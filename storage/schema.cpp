@@ -210,15 +210,18 @@ int current_version(sqlite3* db) {
     return sqlite3_column_int(stmt.get(), 0);
 }
 
-status migrate(sqlite::connection& conn) {
+status migrate(sqlite::connection& conn) { return migrate_to(conn, newest); }
+
+status migrate_to(sqlite::connection& conn, int target) {
     sqlite3* db = conn.get();
     // Cheap check without a write lock: most opens find the schema current.
     const int before = current_version(db);
     if (before < 0) return status::internal("read schema version failed");
     if (before > newest) return too_new(before);
-    if (before == newest) return status::ok_status();
+    if (before >= target) return status::ok_status();
 
     for (const auto& m : migrations) {
+        if (m.version > target) break;
         // IMMEDIATE takes the write lock first, so two processes opening a fresh database at
         // once cannot both apply the same step: the second re-reads the version and skips.
         if (auto s = conn.exec("BEGIN IMMEDIATE", "schema migration begin"); !s.ok()) return s;

@@ -24,6 +24,11 @@ int current_version(sqlite3* db);
 // newer than this program.
 status migrate(sqlite::connection& conn);
 
+// Applies the steps up to and including `target` only (tests build databases of every earlier
+// version with it, to prove upgrades from each of them). A database already at or past
+// `target` is left as it is.
+status migrate_to(sqlite::connection& conn, int target);
+
 // For read-only connections: ok when the schema is exactly latest_version(), else a status
 // that says whether the database needs `opas migrate` or is newer than this program.
 status check_current(sqlite3* db);

@@ -72,6 +72,10 @@ bool read_sender_and_chat(const json& object, inbound& event) {
 
 void read_message(const json& message, inbound& event) {
     if (!read_sender_and_chat(message, event)) return;
+    if (const json* replied = object_at(message, "reply_to_message")) {
+        event.reply_to_id = integer_text_at(*replied, "message_id").value_or("");
+        event.reply_to_text = string_at(*replied, "text").value_or("");
+    }
     const auto text = message.find("text");
     if (text != message.end()) {
         if (!text->is_string()) return;

@@ -149,6 +149,28 @@ TEST_CASE("a Telegram group message is text addressed to the group") {
     CHECK(event.user_id == "123456789");
 }
 
+TEST_CASE("a Telegram reply in a group carries the replied-to message id and text") {
+    json update = json::parse(message_update({{"text", "Tervetuloa huomenna"}}));
+    update["message"]["chat"] = {{"id", -1001234567890}, {"type", "supergroup"}};
+    update["message"]["reply_to_message"] = {
+        {"message_id", 77},
+        {"from", {{"id", 42}, {"is_bot", true}, {"first_name", "Opas"}}},
+        {"chat", {{"id", -1001234567890}, {"type", "supergroup"}}},
+        {"date", 1699999990},
+        {"text", "#a1b2c3d4 ar whatsapp: hello"}};
+    const auto event = only_event(update.dump());
+    CHECK(event.kind == inbound_kind::text);
+    CHECK(event.text == "Tervetuloa huomenna");
+    CHECK(event.reply_to_id == "77");
+    CHECK(event.reply_to_text == "#a1b2c3d4 ar whatsapp: hello");
+}
+
+TEST_CASE("a Telegram message that replies to nothing has no reply fields") {
+    const auto event = only_event(message_update({{"text", "hei"}}));
+    CHECK(event.reply_to_id.empty());
+    CHECK(event.reply_to_text.empty());
+}
+
 TEST_CASE("a person who blocks the bot on Telegram becomes unreachable") {
     const json update = {
         {"update_id", 10003},
