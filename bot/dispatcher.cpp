@@ -34,6 +34,9 @@ void dispatcher::on_outbox(std::function<void()> listener) {
 }
 
 void dispatcher::submit(std::vector<inbound> events, done_fn done) {
+    // Reading the text needs no state: done here, on the caller's thread, not on the writer.
+    for (auto& ev : events)
+        if (!ev.understood) ev.understood = engine_.understand(ev);
     auto work = [this, events = std::move(events)](storage::database& db) {
         for (const auto& ev : events)
             if (!handle_event(db, ev, batch_added_outbox_)) return false;

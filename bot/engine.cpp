@@ -73,12 +73,12 @@ public:
         if (t_.language.empty()) t_.language = ctx_.cfg.default_language;  // until "lang:" sets it
 
         if (in.kind == inbound_kind::text && choice.empty()) {
-            auto guess = ctx_.model.classify(in.text, t_.language);
+            auto guess = classify(in, t_.language);
             // Text we do not understand is no reason to leave the remembered language.
             const std::string& remembered = ctx_.person.language;
             if (guess.intent == "none" && !remembered.empty() && t_.language != remembered) {
                 t_.language = remembered;
-                guess = ctx_.model.classify(in.text, t_.language);
+                guess = classify(in, t_.language);
             }
             ctx_.message = in.text;
             ctx_.intent = guess.intent;
@@ -121,6 +121,11 @@ private:
         return n ? st_.choices[static_cast<std::size_t>(*n - 1)] : std::string();
     }
 
+    intents::intent_guess classify(const inbound& in, const std::string& lang) const {
+        if (in.understood && in.understood->classified_as == lang) return in.understood->intent;
+        return ctx_.model.classify(in.text, lang);
+    }
+
     // Remembered language, unless the person clearly writes in another one.
     void settle_language(const inbound& in, std::string_view message) {
         const auto hint_lang = in.language_hint.substr(0, in.language_hint.find('-'));
@@ -134,7 +139,8 @@ private:
                 t_.language = ctx_.cat.has_language(hint_lang) ? hint_lang : ctx_.cfg.default_language;
             return;
         }
-        const auto g = ctx_.model.detect_language(message, in.language_hint);
+        const auto g = in.understood ? in.understood->language
+                                     : ctx_.model.detect_language(message, in.language_hint);
         if (t_.language.empty()) {
             // Unsure about a short first message: the platform's language setting decides;
             // without one the bot offers the language menu.
@@ -334,6 +340,17 @@ std::vector<choice> turn_context::menu_choices() const {
 
 engine::engine(const intents::model& model, const catalog& messages, config cfg)
     : model_(model), messages_(messages), cfg_(std::move(cfg)) {}
+
+std::shared_ptr<const understanding> engine::understand(const inbound& in) const {
+    if (in.kind != inbound_kind::text || in.text.empty()) return nullptr;
+    auto u = std::make_shared<understanding>();
+    u->language = model_.detect_language(in.text, in.language_hint);
+    const auto hint = in.language_hint.substr(0, in.language_hint.find('-'));
+    // The language the turn will most likely use: what the text says, else the platform's.
+    u->classified_as = u->language.sure || !messages_.has_language(hint) ? u->language.code : hint;
+    u->intent = model_.classify(in.text, u->classified_as);
+    return u;
+}
 
 turn engine::handle(const inbound& in, const person_view& person, domain data,
                     std::int64_t now_ms) const {

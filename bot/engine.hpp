@@ -41,6 +41,10 @@ public:
     // The model and catalog outlive the engine (owned by main).
     engine(const intents::model& model, const catalog& messages, config cfg);
 
+    // The person-independent part of a text turn (language, intent): thread-safe, cheap to
+    // skip; handle() uses it when it read the text in the same language, else reads again.
+    std::shared_ptr<const understanding> understand(const inbound& in) const;
+
     // `data` is the person's domain view for this turn; `now_ms` the time of the turn.
     turn handle(const inbound& in, const person_view& person, domain data,
                 std::int64_t now_ms) const;

@@ -17,8 +17,6 @@ namespace {
 using storage::result;
 namespace sr = storage::report;
 
-bool is_small(const report_cell& c) { return c.shown == report_cell::kind::small; }
-
 // Walks every table of the report; `f(section, table)`.
 template <class F>
 void each_table(report& r, F&& f) {

@@ -47,7 +47,7 @@ std::string to_utf8(const icu::UnicodeString& s) {
 }
 
 std::string two_digits(int n) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%02d", n);
     return buf;
 }

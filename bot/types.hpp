@@ -4,10 +4,13 @@
 // bot/ never sees HTTP or platform JSON shapes.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "intents/model.hpp"
 
 namespace opas::bot {
 
@@ -37,6 +40,13 @@ enum class inbound_kind {
     ignored,      // well-formed but not for the bot (edits, channel posts, ...)
 };
 
+// Language and intent of a text as the model reads it, before any person's state is known.
+struct understanding {
+    intents::language_guess language;  // detect_language(text, hint)
+    std::string classified_as;         // the language `intent` was classified in
+    intents::intent_guess intent;
+};
+
 struct inbound {
     channel source = channel::console;
     inbound_kind kind = inbound_kind::ignored;
@@ -52,6 +62,9 @@ struct inbound {
     // staff group answers a handover by replying to the bot's message (bot/flow_handover.cpp).
     std::string reply_to_id;
     std::string reply_to_text;
+    // What the text says, independent of the person (engine::understand), computed on the
+    // receiving thread so the single writer does not have to; empty until then.
+    std::shared_ptr<const understanding> understood;
     // kind == status only:
     std::string status;         // sent | delivered | read | failed
     int error_code = 0;

@@ -162,6 +162,7 @@ result<std::unique_ptr<database>> database::open(const config& cfg) {
     if (!hasher) return status::internal("set up HMAC-SHA256 for pseudonyms failed");
 
     auto p = std::make_unique<impl>(std::move(conn), std::move(*hasher));
+    if (!memory && !cfg.read_only) p->wal = std::make_unique<checkpointer>(p->conn.get(), cfg.path);
     return std::unique_ptr<database>(new database(std::move(p)));
 }
 

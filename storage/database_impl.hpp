@@ -1,9 +1,11 @@
 #pragma once
 // The private state of storage::database, shared by the database_*.cpp files.
 
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
 #include "storage/keyed_hash.hpp"
 #include "storage/sqlite.hpp"
@@ -31,6 +33,7 @@ struct database::impl {
 
     sqlite::connection conn;
     keyed_hash hasher;  // HMAC-SHA256 with the pseudonym key
+    std::unique_ptr<checkpointer> wal;  // file databases opened for writing; after conn
 };
 
 }  // namespace opas::storage
