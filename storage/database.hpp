@@ -121,7 +121,8 @@ public:
     status mark_unreachable(std::int64_t id, bool unreachable);
     std::string pseudonym_of(std::string_view channel, std::string_view user_id) const;
     // Retention: people whose last message is older than `unix_seconds`, oldest id first.
-    result<std::vector<person>> people_inactive_since(std::int64_t unix_seconds);
+    result<std::vector<person>> people_inactive_since(std::int64_t unix_seconds,
+                                                      std::int64_t limit = INT64_MAX);
     // Erasure: deletes the person's row; their outbox rows go with it (ON DELETE CASCADE).
     // secure_delete overwrites the freed bytes in the pages. After the commit, call
     // checkpoint() so that the old page images leave the -wal file too.

@@ -17,7 +17,7 @@ constexpr std::string_view select_by_id =
     "last_inbound_at FROM people WHERE id = ?1";
 constexpr std::string_view select_inactive =
     "SELECT id, channel, user_id, chat_id, pseudonym, language, state, unreachable, created_at, "
-    "last_inbound_at FROM people WHERE last_inbound_at < ?1 ORDER BY id";
+    "last_inbound_at FROM people WHERE last_inbound_at < ?1 ORDER BY id LIMIT ?2";
 // No RETURNING and no INSERT ... SELECT on the hot path: SQLite runs those as multi-row
 // writes with a statement journal, which costs an allocation cycle per statement.
 constexpr std::string_view update_inbound =
@@ -128,10 +128,12 @@ std::string database::pseudonym_of(std::string_view channel, std::string_view us
     return impl_->hasher.hex(channel, ":", user_id);
 }
 
-result<std::vector<person>> database::people_inactive_since(std::int64_t unix_seconds) {
+result<std::vector<person>> database::people_inactive_since(std::int64_t unix_seconds,
+                                                            std::int64_t limit) {
     auto st = impl_->conn.prepare(select_inactive, "list inactive people");
     if (!st) return st.error();
     st->bind(1, unix_seconds);
+    st->bind(2, limit);
     std::vector<person> out;
     int rc = SQLITE_OK;
     while ((rc = st->step()) == SQLITE_ROW) out.push_back(read_person(*st));
