@@ -219,7 +219,9 @@ bool continue_enrolment(turn_context& ctx, const inbound& in, std::string_view c
             return true;
         }
         case 1: {
-            const auto langs = text ? languages_named(in.text, ctx.model, ctx.language(), !other_intent)
+            // Naming languages reads like "switch the language": not another wish here.
+            const bool free_text = !other_intent || ctx.intent == "language.change";
+            const auto langs = text ? languages_named(in.text, ctx.model, ctx.language(), free_text)
                                     : std::vector<std::string>{};
             if (langs.empty()) return leave_or_reask("volunteer.hint_languages");
             ctx.flow["languages"] = langs;

@@ -8,6 +8,10 @@ pkgs=(build-essential cmake pkg-config git ca-certificates python3
       chromium)
 # Only for the checks of deploy/ (deploy/check-nginx.sh runs the real nginx, check-systemd.sh
 # systemd-analyze). --build-only (the container's build stage): what building opas needs.
+# --fuzz: also clang-14 and its libFuzzer runtime (tests/fuzz/run.sh).
+if [ "${1:-}" = "--fuzz" ]; then
+    pkgs+=(clang-14 libclang-rt-14-dev)
+fi
 if [ "${1:-}" = "--build-only" ]; then
     pkgs=(build-essential cmake pkg-config ca-certificates libboost1.81-dev nlohmann-json3-dev
           libicu-dev libsqlite3-dev libspdlog-dev libfmt-dev libssl-dev libstemmer-dev)

@@ -14,13 +14,23 @@ namespace {
 constexpr std::uint64_t tag_word = 0x9E3779B97F4A7C15ull;
 constexpr std::uint64_t tag_stem = 0xC2B2AE3D27D4EB4Full;
 constexpr std::uint64_t tag_bigram = 0x165667B19E3779F9ull;
-constexpr std::uint64_t tag_ngram = 0x27D4EB2F165667C5ull;  // + n
-constexpr std::uint64_t tag_han = 0x85EBCA77C2B2AE63ull;    // + n
+constexpr std::uint64_t tag_ngram = 0x27D4EB2F165667C5ull;
+constexpr std::uint64_t tag_han = 0x85EBCA77C2B2AE63ull;
+
+constexpr std::uint64_t fnv_basis = 0xCBF29CE484222325ull;
+constexpr std::uint64_t fnv_prime = 0x100000001B3ull;
 
 // Character n-gram features have the lowest bit set, whole-word features clear.
-constexpr std::uint64_t ngram_bit = 1;
+constexpr std::uint32_t ngram_bit = 1;
 
-std::uint64_t word_feature(std::uint64_t h) { return (h & ~ngram_bit) | 2; }
+std::uint32_t word_feature(std::uint32_t h) { return (h & ~ngram_bit) | 2; }
+
+std::uint32_t finish(std::uint64_t h) {
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    const auto folded = static_cast<std::uint32_t>(h ^ (h >> 32));
+    return folded == 0 ? 1 : folded;
+}
 
 // Character n-gram orders inside "^word$".
 constexpr int min_gram = 3;
@@ -60,29 +70,29 @@ void code_point_offsets(std::string_view s, std::vector<int32_t>& offsets) {
     offsets.push_back(length);
 }
 
+// Hashes of the lo..hi code point n-grams of `s`: one FNV pass from each start position, so
+// the n-grams starting there share the work.
 void add_ngrams(std::string_view s, const std::vector<int32_t>& offsets, int lo, int hi,
-                std::uint64_t tag, std::vector<std::uint64_t>& out) {
+                std::uint64_t tag, std::vector<std::uint32_t>& out) {
     const int points = static_cast<int>(offsets.size()) - 1;
-    for (int n = lo; n <= hi && n <= points; ++n) {
-        for (int start = 0; start + n <= points; ++start) {
-            const auto from = static_cast<size_t>(offsets[start]);
-            const auto to = static_cast<size_t>(offsets[start + n]);
-            out.push_back(hash_bytes(s.substr(from, to - from), tag + static_cast<unsigned>(n)) |
-                          ngram_bit);
+    for (int start = 0; start + lo <= points; ++start) {
+        std::uint64_t h = fnv_basis ^ tag;
+        auto byte = static_cast<size_t>(offsets[start]);
+        for (int n = 1; n <= hi && start + n <= points; ++n) {
+            for (const auto end = static_cast<size_t>(offsets[start + n]); byte < end; ++byte) {
+                h = (h ^ static_cast<unsigned char>(s[byte])) * fnv_prime;
+            }
+            if (n >= lo) out.push_back(finish(h) | ngram_bit);
         }
     }
 }
 
 }  // namespace
 
-std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
-    std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
-    for (const char ch : bytes) {
-        h ^= static_cast<unsigned char>(ch);
-        h *= 0x100000001B3ull;
-    }
-    h ^= h >> 29;
-    return h == 0 ? 1 : h;
+std::uint32_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
+    std::uint64_t h = fnv_basis ^ seed;
+    for (const char ch : bytes) h = (h ^ static_cast<unsigned char>(ch)) * fnv_prime;
+    return finish(h);
 }
 
 std::string_view snowball_name(std::string_view lang) {
@@ -109,15 +119,19 @@ std::string_view stemmer::stem(std::string_view word) {
     return {reinterpret_cast<const char*>(result), static_cast<size_t>(sb_stemmer_length(handle_))};
 }
 
+std::uint32_t word_feature_of(std::string_view token) {
+    return word_feature(hash_bytes(token, tag_word));
+}
+
 void intent_features(std::span<const std::string> tokens, stemmer* stems,
-                     std::vector<std::uint64_t>& out) {
+                     std::vector<std::uint32_t>& out) {
     out.clear();
-    std::vector<int32_t> offsets;
-    std::string padded;
+    thread_local std::vector<int32_t> offsets;
+    thread_local std::string padded;
     std::string han_run;  // consecutive Han tokens joined, so segmentation errors do not matter
     for (size_t i = 0; i < tokens.size(); ++i) {
         const std::string& token = tokens[i];
-        out.push_back(word_feature(hash_bytes(token, tag_word)));
+        out.push_back(word_feature_of(token));
         if (i + 1 < tokens.size()) {
             padded.assign(token).append(1, ' ').append(tokens[i + 1]);
             out.push_back(word_feature(hash_bytes(padded, tag_bigram)));

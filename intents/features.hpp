@@ -14,8 +14,9 @@ struct sb_stemmer;
 
 namespace opas::intents {
 
-// 64-bit FNV-1a of `bytes`, started from `seed` (a feature-kind tag). Never returns 0.
-std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed);
+// FNV-1a of `bytes`, started from `seed` (a feature-kind tag), folded to 32 bits (a few
+// hundred thousand features per model: collisions are rare and harmless). Never returns 0.
+std::uint32_t hash_bytes(std::string_view bytes, std::uint64_t seed);
 
 // A Snowball stemmer for one language (libstemmer), or none when libstemmer lacks it.
 // Not thread-safe; the model keeps one per workspace.
@@ -38,11 +39,14 @@ private:
 std::string_view snowball_name(std::string_view lang);
 
 // Whether a feature hash is a character n-gram (else a word, stem or word bigram).
-inline bool is_ngram_feature(std::uint64_t h) { return (h & 1) != 0; }
+inline bool is_ngram_feature(std::uint32_t h) { return (h & 1) != 0; }
+
+// The whole-word feature of one folded word token (one of those intent_features() gives).
+std::uint32_t word_feature_of(std::string_view token);
 
 // Appends the sorted, de-duplicated feature hashes of folded word tokens to `out` (cleared
 // first). `stems` may be null.
 void intent_features(std::span<const std::string> tokens, stemmer* stems,
-                     std::vector<std::uint64_t>& out);
+                     std::vector<std::uint32_t>& out);
 
 }  // namespace opas::intents

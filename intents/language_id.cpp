@@ -187,7 +187,7 @@ language_identifier language_identifier::train(std::span<const source> sources) 
     //    diacritics), and the script of each language.
     std::vector<std::unordered_map<std::string, int>> counts(n);
     std::vector<UScriptCode> scripts(n, USCRIPT_LATIN);
-    std::unordered_map<std::uint64_t, std::size_t> languages_using;  // word hash -> #languages
+    std::unordered_map<std::uint32_t, std::size_t> languages_using;  // word hash -> #languages
     std::vector<letter_token> tokens;
     for (std::size_t l = 0; l < n; ++l) {
         id.codes_.push_back(sources[l].code);
@@ -248,7 +248,7 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         for (std::size_t k = 0; k < k_count; ++k) {
             totals[k].fill(0);
             for (const auto& [word, count] : counts[model->langs[k]]) {
-                for_each_gram(word, padded, offsets, [&](std::uint64_t h, int order) {
+                for_each_gram(word, padded, offsets, [&](std::uint32_t h, int order) {
                     const auto row = static_cast<std::size_t>(model->table.insert(h));
                     if (row == row_order.size()) {
                         row_counts.resize(row_counts.size() + k_count, 0.0f);
@@ -335,7 +335,7 @@ language_guess language_identifier::detect(std::string_view normalized,
     std::vector<int32_t> offsets;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (tokens[i].script != model->script || (any_local && international[i])) continue;
-        for_each_gram(tokens[i].text, padded, offsets, [&](std::uint64_t h, int order) {
+        for_each_gram(tokens[i].text, padded, offsets, [&](std::uint32_t h, int order) {
             const auto row = model->table.find(h);
             const float* lp = row >= 0 ? &model->log_prob[static_cast<std::size_t>(row) * k_count]
                                        : model->unseen[static_cast<std::size_t>(order)].data();

@@ -47,7 +47,7 @@ private:
 
     std::vector<std::string> codes_;
     std::vector<std::unique_ptr<script_model>> scripts_;
-    std::vector<std::uint64_t> international_;  // sorted hashes of folded words
+    std::vector<std::uint32_t> international_;  // sorted hashes of folded words
 };
 
 }  // namespace opas::intents

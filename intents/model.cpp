@@ -117,6 +117,39 @@ int dominant_script(const std::vector<std::string>& texts) {
     return best;
 }
 
+// Latin words used in the examples of at least bridge_min_languages languages, nearly always
+// for one intent (not none), with that intent; sorted. `latin_words[l]` holds (word, intent) of
+// each example of language l.
+std::vector<std::pair<std::string, int>> bridge_words(
+    std::vector<std::vector<std::pair<std::string, int>>> latin_words) {
+    struct word_use {
+        std::uint64_t languages = 0;  // bit per language
+        std::array<std::uint16_t, 32> by_intent{};
+    };
+    std::unordered_map<std::string, word_use> shared;
+    for (std::size_t l = 0; l < latin_words.size(); ++l) {
+        for (const auto& [word, label] : latin_words[l]) {
+            auto& use = shared[word];
+            use.languages |= std::uint64_t{1} << (l % 64);
+            auto& n = use.by_intent[static_cast<std::size_t>(label)];
+            if (n < 0xFFFF) ++n;
+        }
+        latin_words[l] = {};
+    }
+    const int none_label = intent_index("none");
+    std::vector<std::pair<std::string, int>> bridges;
+    for (const auto& [word, use] : shared) {
+        if (static_cast<std::size_t>(std::popcount(use.languages)) < bridge_min_languages) continue;
+        const auto top = std::max_element(use.by_intent.begin(), use.by_intent.end());
+        const int total = std::accumulate(use.by_intent.begin(), use.by_intent.end(), 0);
+        const auto label = static_cast<int>(top - use.by_intent.begin());
+        if (label != none_label && *top >= bridge_min_purity * total)
+            bridges.emplace_back(word, label);
+    }
+    std::sort(bridges.begin(), bridges.end());  // deterministic order
+    return bridges;
+}
+
 unsigned thread_count(const model_options& options) {
     if (options.threads > 0) return static_cast<unsigned>(options.threads);
     return std::max(1u, std::thread::hardware_concurrency());
@@ -139,7 +172,7 @@ struct model::workspace {
     word_breaker breaker;
     std::vector<std::unique_ptr<stemmer>> stemmers;  // per language, in codes_ order
     std::vector<std::string> tokens;
-    std::vector<std::uint64_t> features;
+    std::vector<std::uint32_t> features;
     std::vector<float> probabilities;
 };
 
@@ -190,13 +223,27 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     const unsigned threads = thread_count(options);
 
     // 1. Normalized text and features of every example, per language.
-    std::vector<std::vector<training_example>> examples(count);
+    std::vector<training_set> examples(count);
     std::vector<std::vector<std::string>> normalized(count);  // all text, for language id
     std::vector<std::vector<std::pair<std::string, int>>> latin_words(count);  // (word, label)
     run_parallel(count, threads, [&](std::size_t l) {
         word_breaker breaker;
         stemmer stems(locales[l].code);
         std::vector<std::string> tokens;
+        std::vector<std::uint32_t> features;
+        // Room for everything up front: growing big vectors copies them to fresh pages, and
+        // page faults are a large part of start-up. Untouched reserve costs nothing.
+        std::size_t text_count = locales[l].other_texts.size();
+        std::size_t bytes = 0;
+        for (const auto& [intent, list] : locales[l].intents) {
+            text_count += list.size();
+            for (const auto& text : list) bytes += text.size();
+        }
+        for (const auto& [intent, text] : locales[l].topics) bytes += text.size();
+        normalized[l].reserve(text_count);
+        examples[l].features.reserve(bytes * 4);
+        examples[l].offset.reserve(text_count);
+        examples[l].labels.reserve(text_count);
         for (const auto& [intent, texts] : locales[l].intents) {
             const int label = intent_index(intent);
             if (label < 0) continue;  // read_locale() rejects these already
@@ -204,10 +251,8 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
                 normalized[l].push_back(normalize(text));
                 tokens.clear();
                 breaker.split(fold_normalized(normalized[l].back()), tokens);
-                training_example example;
-                intent_features(tokens, &stems, example.features);
-                example.label = label;
-                examples[l].push_back(std::move(example));
+                intent_features(tokens, &stems, features);
+                examples[l].add(features, label);
                 std::sort(tokens.begin(), tokens.end());
                 tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
                 for (auto& token : tokens) {
@@ -222,43 +267,25 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
                 tokens.clear();
                 breaker.split(sentence, tokens);
                 if (tokens.size() < 2) continue;
-                training_example example;
-                intent_features(tokens, &stems, example.features);
-                example.label = label;
-                examples[l].push_back(std::move(example));
+                intent_features(tokens, &stems, features);
+                examples[l].add(features, label);
             }
         }
+        locales[l].intents = {};  // all kept in normalized[l] and examples[l]
+        locales[l].other_texts = {};
+        locales[l].topics = {};
     });
 
     // 2. Bridge words: a Latin word used for one intent in several languages teaches that
     //    intent to every language ("kela" -> guidance.social_security).
-    struct word_use {
-        std::uint64_t languages = 0;  // bit per language
-        std::array<int, 32> by_intent{};
-    };
-    std::unordered_map<std::string, word_use> shared;
-    for (std::size_t l = 0; l < count; ++l) {
-        for (const auto& [word, label] : latin_words[l]) {
-            auto& use = shared[word];
-            use.languages |= std::uint64_t{1} << (l % 64);
-            ++use.by_intent[static_cast<std::size_t>(label)];
-        }
-    }
-    const int none_label = intent_index("none");
-    std::vector<std::pair<std::string, int>> bridges;
-    for (const auto& [word, use] : shared) {
-        if (static_cast<std::size_t>(std::popcount(use.languages)) < bridge_min_languages) continue;
-        const auto top = std::max_element(use.by_intent.begin(), use.by_intent.end());
-        const int total = std::accumulate(use.by_intent.begin(), use.by_intent.end(), 0);
-        const auto label = static_cast<int>(top - use.by_intent.begin());
-        if (label != none_label && *top >= bridge_min_purity * total)
-            bridges.emplace_back(word, label);
-    }
-    std::sort(bridges.begin(), bridges.end());  // deterministic order
+    const auto bridges = bridge_words(std::move(latin_words));
 
     // 3. One classifier per script group, and the language identifier, in parallel.
     training_options training;
     training.epochs = options.epochs;
+    training.final_epochs = options.final_epochs;
+    training.learning_rate = options.learning_rate;
+    training.min_feature_count = options.min_feature_count;
     const int classes = static_cast<int>(intent_taxonomy().size());
     m->languages_.resize(count);
     // Languages written in the same script share one classifier, so that a word used by
@@ -273,40 +300,25 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     }
     const std::size_t group_count = group_scripts.size();
     m->groups_.resize(group_count);
-    std::vector<std::vector<training_example>> grouped(group_count);
+    std::vector<std::vector<training_set>> grouped(group_count);  // parts: languages, bridges
+    std::vector<std::size_t> group_size(group_count, 0);          // feature uses
     for (std::size_t l = 0; l < count; ++l) {
-        auto& g = grouped[static_cast<std::size_t>(group_of[l])];
-        const bool first_of_group = g.empty();
-        std::move(examples[l].begin(), examples[l].end(), std::back_inserter(g));
-        examples[l] = {};
-        if (!first_of_group) continue;
-        stemmer stems(locales[l].code);  // bridge words once per group
+        const auto group = static_cast<std::size_t>(group_of[l]);
+        auto& parts = grouped[group];
+        group_size[group] += examples[l].features.size();
+        parts.push_back(std::move(examples[l]));
+        if (parts.size() > 1) continue;
+        training_set bridge_examples;  // bridge words once per group
+        stemmer stems(locales[l].code);
+        std::vector<std::uint32_t> features;
         for (const auto& [word, label] : bridges) {
-            training_example example;
             const std::string token[] = {word};
-            intent_features(token, &stems, example.features);
-            example.label = label;
-            g.push_back(std::move(example));
+            intent_features(token, &stems, features);
+            bridge_examples.add(features, label);
         }
+        parts.push_back(std::move(bridge_examples));
     }
-    run_parallel(group_count + count + 1, threads, [&](std::size_t task) {
-        if (task < group_count) {
-            m->groups_[task] = std::make_unique<linear_classifier>(
-                linear_classifier::train(grouped[task], classes, training));
-            return;
-        }
-        task -= group_count;
-        if (task == 0) {
-            std::vector<language_identifier::source> sources(count);
-            for (std::size_t l = 0; l < count; ++l) {
-                sources[l].code = locales[l].code;
-                sources[l].texts.assign(normalized[l].begin(), normalized[l].end());
-            }
-            m->identifier_ =
-                std::make_unique<language_identifier>(language_identifier::train(sources));
-            return;
-        }
-        const std::size_t l = task - 1;
+    for (std::size_t l = 0; l < count; ++l) {
         auto lm = std::make_unique<language_model>();
         lm->code = locales[l].code;
         lm->index = l;
@@ -314,6 +326,29 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
         lm->entities = std::move(locales[l].entities);
         lm->endonym = locales[l].endonym;
         m->languages_[l] = std::move(lm);
+    }
+    // Tasks: the groups, biggest first, and the language identifier second: on few threads the
+    // longest task must start first. `group_count` stands for the language identifier.
+    std::vector<std::size_t> tasks(group_count);
+    std::iota(tasks.begin(), tasks.end(), std::size_t{0});
+    std::stable_sort(tasks.begin(), tasks.end(),
+                     [&](std::size_t a, std::size_t b) { return group_size[a] > group_size[b]; });
+    tasks.insert(tasks.begin() + std::min<std::ptrdiff_t>(1, std::ssize(tasks)), group_count);
+    run_parallel(tasks.size(), threads, [&](std::size_t t) {
+        const std::size_t task = tasks[t];
+        if (task < group_count) {
+            m->groups_[task] = std::make_unique<linear_classifier>(
+                linear_classifier::train(grouped[task], classes, training));
+            grouped[task] = {};
+            return;
+        }
+        std::vector<language_identifier::source> sources(count);
+        for (std::size_t l = 0; l < count; ++l) {
+            sources[l].code = locales[l].code;
+            sources[l].texts.assign(normalized[l].begin(), normalized[l].end());
+        }
+        m->identifier_ = std::make_unique<language_identifier>(language_identifier::train(sources));
+        normalized = {};
     });
     return m;
 }
@@ -334,6 +369,10 @@ language_guess model::detect_language(std::string_view text, std::string_view hi
 float* model::scores_of(std::string_view text, const language_model& lm, workspace& ws) const {
     ws.tokens.clear();
     ws.breaker.split(fold(text), ws.tokens);
+    return score_tokens(lm, ws);
+}
+
+float* model::score_tokens(const language_model& lm, workspace& ws) const {
     intent_features(ws.tokens, ws.stemmers[lm.index].get(), ws.features);
     ws.probabilities.resize(static_cast<std::size_t>(groups_[lm.group]->classes()));
     groups_[lm.group]->predict(ws.features, ws.probabilities);
@@ -349,6 +388,22 @@ float* model::scores_of(std::string_view text, const language_model& lm, workspa
     return ws.probabilities.data();
 }
 
+bool model::strip_courtesy(const language_model& lm, workspace& ws) const {
+    const auto greeting = static_cast<std::size_t>(intent_index("greeting"));
+    const auto thanks = static_cast<std::size_t>(intent_index("thanks"));
+    std::vector<float> p(static_cast<std::size_t>(groups_[lm.group]->classes()));
+    std::size_t courtesy = 0;  // leading tokens that alone are a greeting or thanks
+    for (; courtesy + 1 < ws.tokens.size(); ++courtesy) {
+        const std::string alone[] = {ws.tokens[courtesy]};
+        intent_features(alone, ws.stemmers[lm.index].get(), ws.features);
+        groups_[lm.group]->predict(ws.features, p);
+        const auto top = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+        if (top != greeting && top != thanks) break;
+    }
+    ws.tokens.erase(ws.tokens.begin(), ws.tokens.begin() + static_cast<std::ptrdiff_t>(courtesy));
+    return courtesy > 0;
+}
+
 std::vector<double> model::intent_probabilities(std::string_view text,
                                                 std::string_view lang) const {
     const auto* lm = find(lang);
@@ -360,14 +415,42 @@ std::vector<double> model::intent_probabilities(std::string_view text,
     return out;
 }
 
+bool model::clear_emergency(const language_model& lm, const workspace& ws, double p) const {
+    if (p < options_.emergency_min_confidence) return false;
+    if (ws.tokens.size() > options_.short_words) return true;
+    const auto emergency = std::uint32_t{1} << intent_index("emergency");
+    return std::any_of(ws.tokens.begin(), ws.tokens.end(), [&](const std::string& token) {
+        const auto intents = groups_[lm.group]->classes_of(word_feature_of(token));
+        return (intents & emergency) != 0 && std::popcount(intents) <= options_.specific_intents;
+    });
+}
+
 intent_guess model::classify(std::string_view text, std::string_view lang) const {
     const auto* lm = find(lang);
+    const auto none = intent_taxonomy()[static_cast<std::size_t>(intent_index("none"))];
+    if (!lm) return {std::string(none), 0.0};
+    workspace_lease lease(*this);
+    auto& ws = *lease;
+    scores_of(text, *lm, ws);
+    if (ws.features.empty()) return {std::string(none), 1.0};
+    auto guess = decide(*lm, ws);
+    // A greeting or thanks in front of a request ("merhaba, iş arıyorum") can outweigh it:
+    // then the leading words that are courtesy on their own are left out and the rest is
+    // classified.
+    if ((guess.intent == "greeting" || guess.intent == "thanks") && strip_courtesy(*lm, ws)) {
+        score_tokens(*lm, ws);
+        auto request = decide(*lm, ws);
+        if (request.intent != none && request.intent != "greeting" && request.intent != "thanks" &&
+            request.confidence >= options_.courtesy_request_confidence)
+            return request;
+    }
+    return guess;
+}
+
+intent_guess model::decide(const language_model& lm, const workspace& ws) const {
     const auto names = intent_taxonomy();
     const auto none = static_cast<std::size_t>(intent_index("none"));
-    if (!lm) return {std::string(names[none]), 0.0};
-    workspace_lease lease(*this);
-    const float* p = scores_of(text, *lm, *lease);
-    if ((*lease).features.empty()) return {std::string(names[none]), 1.0};
+    const float* p = ws.probabilities.data();
     const auto greeting = static_cast<std::size_t>(intent_index("greeting"));
     const auto thanks = static_cast<std::size_t>(intent_index("thanks"));
     std::size_t best = 0;
@@ -390,7 +473,9 @@ intent_guess model::classify(std::string_view text, std::string_view lang) const
         best = best_request;
         confidence = p[best] / std::max(1e-6, 1.0 - p[greeting] - p[thanks]);
     }
-    if (best == none || confidence < options_.min_confidence) {
+    const bool unclear_emergency = best == static_cast<std::size_t>(intent_index("emergency")) &&
+                                   !clear_emergency(lm, ws, confidence);
+    if (best == none || confidence < options_.min_confidence || unclear_emergency) {
         return {std::string(names[none]), 1.0 - p[best_in_scope]};
     }
     return {std::string(names[best]), confidence};

@@ -27,9 +27,21 @@ struct intent_guess {
 struct model_options {
     double min_confidence = 0.3;           // below this the answer is "none"
     double min_request_confidence = 0.05;  // a request this likely beats a greeting or thanks
-    double none_odds = 2.0;  // the "none" probability is multiplied by this, then renormalized
-    int epochs = 4;          // SGD passes over the examples before calibration (+2 after)
-    int threads = 0;         // training threads; 0 = one per core
+    // The rest of a message after leading courtesy words ("merhaba, ...") is taken as a request
+    // when classified this surely.
+    double courtesy_request_confidence = 0.9;
+    double none_odds = 1.0;  // the "none" probability is multiplied by this, then renormalized
+    // "emergency" wins over every flow in the bot, so it needs this much probability, and a
+    // message of at most `short_words` words needs a word used in emergency examples and in
+    // at most `specific_intents` intents in all ("ei", "no", "stop" are in every kind).
+    double emergency_min_confidence = 0.4;
+    std::size_t short_words = 2;
+    int specific_intents = 3;
+    int epochs = 2;        // SGD passes over the examples before calibration
+    int final_epochs = 2;  // then over all examples
+    float learning_rate = 5.0f;
+    unsigned min_feature_count = 1;  // character n-grams seen in fewer examples get no weight
+    int threads = 0;                 // training threads; 0 = one per core
 };
 
 class model {  // immutable after load; all const methods are thread-safe
@@ -75,12 +87,19 @@ private:
     model();
     const language_model* find(std::string_view lang) const;
     float* scores_of(std::string_view text, const language_model& lm, workspace& ws) const;
+    float* score_tokens(const language_model& lm, workspace& ws) const;        // of ws.tokens
+    intent_guess decide(const language_model& lm, const workspace& ws) const;  // from ws's scores
+    // Drops the leading tokens that alone are a greeting or thanks, never the last one; true
+    // when some were.
+    bool strip_courtesy(const language_model& lm, workspace& ws) const;
+    bool clear_emergency(const language_model& lm, const workspace& ws, double p) const;
 
     model_options options_;
     std::vector<std::string> codes_;
     std::vector<std::unique_ptr<language_model>> languages_;
     std::unique_ptr<language_identifier> identifier_;
-    // Classifiers shared by the languages of one writing system, trained on their examples together.
+    // Classifiers shared by the languages of one writing system, trained on their examples
+    // together.
     std::vector<std::unique_ptr<linear_classifier>> groups_;
     entity_words no_words_;
 

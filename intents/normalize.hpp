@@ -31,11 +31,11 @@ std::string fold_normalized(std::string_view normalized);
 
 // Word tokens of already normalized (or folded) text via an ICU word BreakIterator, so that
 // Chinese is segmented by dictionary. Punctuation and spaces are dropped; numbers are kept
-// ("10.30" stays one token). Creates a break iterator per call: hot paths use word_breaker.
+// ("10.30" stays one token). Uses one word_breaker per thread.
 std::vector<std::string> words(std::string_view normalized);
 
-// A reusable word segmenter: owns one ICU BreakIterator. Not thread-safe; use one per thread
-// (the model keeps a pool of them).
+// A reusable word segmenter: owns one ICU BreakIterator, cloned from a shared prototype.
+// Not thread-safe; use one per thread (the model keeps a pool of them).
 class word_breaker {
 public:
     word_breaker();

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
     std::vector<double> load_cpu_ms;
     std::unique_ptr<opas::intents::model> m;
     double rss_after_load = 0;
+    double peak_first_load = 0;  // what a server start costs; later loads reuse a used heap
     for (int run = 0; run < 5; ++run) {
         m.reset();
         const auto start = clock_type::now();
@@ -107,7 +108,10 @@ int main(int argc, char** argv) {
         load_cpu_ms.push_back(1000 * (cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start));
         load_ms.push_back(
             std::chrono::duration<double, std::milli>(clock_type::now() - start).count());
-        if (run == 0) rss_after_load = current_rss_mib();
+        if (run == 0) {
+            rss_after_load = current_rss_mib();
+            peak_first_load = peak_rss_mib();
+        }
     }
     const double peak_after_load = peak_rss_mib();
 
@@ -159,7 +163,8 @@ int main(int argc, char** argv) {
     std::printf("| date + time extraction, messages/s       | %11.0f |\n",
                 median(entity_per_second));
     std::printf("| RSS after the first load, MiB            | %11.1f |\n", rss_after_load);
-    std::printf("| peak RSS during loads, MiB               | %11.1f |\n", peak_after_load);
+    std::printf("| peak RSS during the first load, MiB      | %11.1f |\n", peak_first_load);
+    std::printf("| peak RSS during the 5 loads, MiB         | %11.1f |\n", peak_after_load);
     std::printf("| peak RSS at exit, MiB                    | %11.1f |\n", peak_rss_mib());
     std::printf("(checksum %zu)\n", checksum);
     for (const auto& text : list) {

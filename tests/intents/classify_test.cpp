@@ -102,3 +102,30 @@ TEST_CASE("a greeting in front of a request does not hide the request") {
     CHECK(m.classify("hello, I need a doctor", "en").intent == "guidance.health");
     CHECK(m.classify("hello", "en").intent == "greeting");
 }
+
+TEST_CASE("short control words are never an emergency, in any loaded language") {
+    // The bot lets "emergency" win in any state, so a "stop" or "no" typed inside a flow must
+    // not be one (issue 3: "lopeta" and "ei" were).
+    const auto& m = shared_model();
+    const char* words[] = {"lopeta", "ei",     "stop",    "no",       "cancel", "menu", "peruuta",
+                           "нет",    "لا",     "ні",      "nej",      "stopp",  "non",  "parar",
+                           "hayır",  "dur",    "maya",    "jooji",    "不",     "停止", "نه",
+                           "توقف",   "avbryt", "annuler", "cancelar", "iptal",  "ok",   "yes"};
+    for (const auto& lang : m.languages()) {
+        for (const char* word : words) {
+            INFO(lang << ": " << word);
+            CHECK(m.classify(word, lang).intent != "emergency");
+        }
+    }
+}
+
+TEST_CASE("clear emergencies are still emergencies") {
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "ar");
+    const auto& m = shared_model();
+    CHECK(m.classify("hätä", "fi").intent == "emergency");
+    CHECK(m.classify("soita poliisi", "fi").intent == "emergency");
+    CHECK(m.classify("lapsi ei hengitä", "fi").intent == "emergency");
+    CHECK(m.classify("call the police", "en").intent == "emergency");
+    CHECK(m.classify("my friend is unconscious", "en").intent == "emergency");
+    CHECK(m.classify("اتصل بالشرطة", "ar").intent == "emergency");
+}

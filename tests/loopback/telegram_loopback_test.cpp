@@ -41,7 +41,14 @@ TEST_CASE("the same update delivered twice is answered once") {
     opas_process opas(dir.path(), test_config(dir.path(), api));
     const auto update = telegram_text_update(77, 500, "where is the centre");
     REQUIRE(post_update(opas, update).status == 200);
-    REQUIRE(wait_until([&] { return api.count("/sendMessage") >= 1; }));
+    // The first turn's replies (an answer, then "was this helpful?") all delivered.
+    const std::string replies_queued =
+        "SELECT count(*) FROM outbox o JOIN people p ON p.id = o.person_id "
+        "WHERE p.chat_id = '500' AND o.kind = 'message'";
+    REQUIRE(wait_until([&] {
+        const auto n = api.count("/sendMessage");
+        return n >= 1 && std::to_string(n) == sql_rows(dir.path() + "/opas.db", replies_queued).at(0);
+    }));
     const auto first = api.count("/sendMessage");
     REQUIRE(post_update(opas, update).status == 200);
     // A later distinct update from another chat proves the sender has run past the duplicate.
