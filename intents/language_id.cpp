@@ -247,7 +247,9 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         std::vector<std::array<double, max_order + 1>> totals(k_count);
         for (std::size_t k = 0; k < k_count; ++k) {
             totals[k].fill(0);
-            for (const auto& [word, count] : counts[model->langs[k]]) {
+            for (const auto& entry : counts[model->langs[k]]) {  // no structured binding:
+                const auto& word = entry.first;                   // clang-14 cannot capture one
+                const auto count = entry.second;
                 for_each_gram(word, padded, offsets, [&](std::uint32_t h, int order) {
                     const auto row = static_cast<std::size_t>(model->table.insert(h));
                     if (row == row_order.size()) {
@@ -318,7 +320,7 @@ language_guess language_identifier::detect(std::string_view normalized,
     int best_letters = 0;
     for (const auto& [script, count] : letters) {
         const auto it = std::find_if(scripts_.begin(), scripts_.end(),
-                                     [&](const auto& m) { return m->script == script; });
+                                     [s = script](const auto& m) { return m->script == s; });
         if (count > best_letters && it != scripts_.end()) {
             best_letters = count;
             model = it->get();
