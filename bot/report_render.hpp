@@ -1,5 +1,5 @@
 #pragma once
-// The report's formats: json (fields documented in docs/readme/report.md), csv (one table per
+// The report's formats: json (fields documented in README, "The activity report"), csv (one table per
 // block, blank line between, header row each) and html (one self-contained printable page
 // with inline CSS and inline SVG charts; no external assets).
 

@@ -6,7 +6,7 @@
 #  3. `systemd-analyze security --offline` rates opas.service's exposure at 2.0 or below;
 #  4. deploy/opas-backup.sh makes a restorable backup with the real binary and keeps only the
 #     newest OPAS_BACKUP_KEEP.
-# No systemd runs as PID 1 here, so the sandbox itself is not started (docs/readme/deploy.md).
+# No systemd runs as PID 1 here, so the sandbox itself is not started (README, "Deployment").
 # Usage: deploy/check-systemd.sh [OPAS_BINARY]   (default build/opas)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"

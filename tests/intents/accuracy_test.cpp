@@ -140,7 +140,7 @@ TEST_CASE("cross-validated language and intent accuracy on the locale examples m
     WARN(report.str());
 
     // Floors a little under the figures measured on 2026-11-24 (see the report above and
-    // docs/readme/understanding.md: own-language 94.5-98.5 %, hinted 95.4-98.9 %, intent
+    // README, "Understanding messages": own-language 94.5-98.5 %, hinted 95.4-98.9 %, intent
     // 80-83 % per language). The issue's targets on independent messages (language >= 97 %,
     // intent >= 90 %) are not reached on this data yet.
     for (const auto& [code, t] : result) {

@@ -83,7 +83,7 @@ TEST_CASE("smart-home commands are mostly none and keep their language") {
     WARN(report.str());
     for (const auto& [lang, t] : result) {
         INFO("language " << lang);
-        // Floors a little under the figures of 2026-11-24 (docs/readme/understanding.md).
+        // Floors a little under the figures of 2026-11-24 (README, "Understanding messages").
         CHECK(100.0 * t.none / t.sentences >= 60.0);
         CHECK(100.0 * t.language_right / t.sentences >= 92.0);
     }
