@@ -2,7 +2,9 @@
 // database_people.cpp, outbox and logs in database_outbox.cpp.
 #include "storage/database.hpp"
 
+#include <charconv>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -55,7 +57,8 @@ status set_pragmas(sqlite::connection& conn, const config& cfg) {
     auto mode = pragma_text(conn, "PRAGMA journal_mode = WAL", "enable WAL");
     if (!mode) return mode.error();
     if (*mode != "wal") return status::io_error("enable WAL: journal mode stayed " + *mode);
-    return status::ok_status();
+    // When the WAL starts over, trim a file that grew in a burst (see checkpointer.hpp).
+    return conn.exec("PRAGMA journal_size_limit = 16777216", "limit WAL size");
 }
 
 // The stored pseudonym key; generates and stores one when there is none yet.
@@ -122,6 +125,28 @@ bool is_valid_savepoint_name(std::string_view name) {
         if (!ok) return false;
     }
     return true;
+}
+
+// The row id of a dedupe key (schema migration 3). A Telegram update id ("tg:" and digits)
+// counts up per bot and names no one: it is stored as the number, so that a group commit of
+// consecutive updates touches one page. Any other key (a WhatsApp message id encodes a phone
+// number) as -1 - the first 60 bits of its keyed hash: always negative, never a Telegram id.
+std::optional<std::int64_t> seen_id(const keyed_hash& hasher, std::string_view key) {
+    constexpr std::string_view telegram = "tg:";
+    if (key.starts_with(telegram) && key.size() > telegram.size() &&
+        key.size() <= telegram.size() + 18) {
+        std::int64_t n = 0;
+        const char* first = key.data() + telegram.size();
+        const char* last = key.data() + key.size();
+        const auto [end, ec] = std::from_chars(first, last, n);
+        if (ec == std::errc() && end == last && n >= 0 && *first != '-') return n;
+    }
+    const std::string hashed = hasher.hex("seen:", key);
+    std::uint64_t bits = 0;
+    if (hashed.size() < 15) return std::nullopt;
+    const auto [end, ec] = std::from_chars(hashed.data(), hashed.data() + 15, bits, 16);
+    if (ec != std::errc()) return std::nullopt;
+    return -1 - static_cast<std::int64_t>(bits);
 }
 
 }  // namespace
@@ -224,20 +249,20 @@ status database::checkpoint() {
 // --- dedupe ---------------------------------------------------------------------------------
 
 result<bool> database::mark_seen(std::string_view key, std::int64_t now) {
-    const std::string hashed = impl_->hasher.hex("seen:", key);
-    if (hashed.empty()) return status::internal("mark seen: hashing failed");
-    auto st =
-        impl_->conn.prepare("INSERT OR IGNORE INTO seen (key, at) VALUES (?1, ?2)", "mark seen");
+    const auto id = seen_id(impl_->hasher, key);
+    if (!id) return status::internal("mark seen: hashing failed");
+    auto st = impl_->conn.prepare("INSERT OR IGNORE INTO seen (id, at) VALUES (?1, ?2)", "mark seen");
     if (!st) return st.error();
-    if (auto s = st->bind(1, hashed).bind(2, now).run("mark seen"); !s.ok()) return s;
+    if (auto s = st->bind(1, *id).bind(2, now).run("mark seen"); !s.ok()) return s;
     return impl_->conn.changes() == 1;
 }
 
 bool database::is_seen(std::string_view key) {
-    const std::string hashed = impl_->hasher.hex("seen:", key);
-    auto st = impl_->conn.prepare("SELECT 1 FROM seen WHERE key = ?1", "is seen");
+    const auto id = seen_id(impl_->hasher, key);
+    if (!id) return false;
+    auto st = impl_->conn.prepare("SELECT 1 FROM seen WHERE id = ?1", "is seen");
     if (!st) return false;
-    st->bind(1, hashed);
+    st->bind(1, *id);
     return st->step() == SQLITE_ROW;
 }
 

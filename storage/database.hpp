@@ -102,7 +102,8 @@ public:
     bool in_transaction() const;
 
     // Dedupe: returns true when the key is new (and records it), false when seen before.
-    // Keys are stored as keyed hashes (a WhatsApp message id encodes the phone number).
+    // A Telegram update id ("tg:<digits>", a per-bot counter) is stored as the number; every
+    // other key as 60 bits of a keyed hash (a WhatsApp message id encodes the phone number).
     result<bool> mark_seen(std::string_view key, std::int64_t now);
     bool is_seen(std::string_view key);  // false also when the query fails
     // Housekeeping: forgets keys marked before `older_than` (unix seconds); returns how many.

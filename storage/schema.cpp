@@ -170,6 +170,35 @@ CREATE TABLE handover_messages (
     created_at       INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Dedupe keys as 64-bit integers (database.cpp, seen_id): a Telegram update id as the
+    // number (consecutive updates share a page instead of dirtying a random one each), any
+    // other key as -1 - its keyed hash's first 60 bits. Old keys are hashes: converted the
+    // same way. No index on `at`: pruning scans this small table once an hour.
+    {3, R"sql(
+CREATE TABLE seen_ids (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO seen_ids (id, at)
+SELECT -1 - (((instr('0123456789abcdef', substr(key, 1, 1)) - 1) << 56) |
+        ((instr('0123456789abcdef', substr(key, 2, 1)) - 1) << 52) |
+        ((instr('0123456789abcdef', substr(key, 3, 1)) - 1) << 48) |
+        ((instr('0123456789abcdef', substr(key, 4, 1)) - 1) << 44) |
+        ((instr('0123456789abcdef', substr(key, 5, 1)) - 1) << 40) |
+        ((instr('0123456789abcdef', substr(key, 6, 1)) - 1) << 36) |
+        ((instr('0123456789abcdef', substr(key, 7, 1)) - 1) << 32) |
+        ((instr('0123456789abcdef', substr(key, 8, 1)) - 1) << 28) |
+        ((instr('0123456789abcdef', substr(key, 9, 1)) - 1) << 24) |
+        ((instr('0123456789abcdef', substr(key, 10, 1)) - 1) << 20) |
+        ((instr('0123456789abcdef', substr(key, 11, 1)) - 1) << 16) |
+        ((instr('0123456789abcdef', substr(key, 12, 1)) - 1) << 12) |
+        ((instr('0123456789abcdef', substr(key, 13, 1)) - 1) << 8) |
+        ((instr('0123456789abcdef', substr(key, 14, 1)) - 1) << 4) |
+        ((instr('0123456789abcdef', substr(key, 15, 1)) - 1) << 0)), at
+FROM seen;
+DROP TABLE seen;
+ALTER TABLE seen_ids RENAME TO seen;
+)sql"},
 };
 
 constexpr int newest = migrations[std::size(migrations) - 1].version;

@@ -95,7 +95,7 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO bookings (person_id, pseudonym, slot_start, slot_minutes, topic, language, created_at)
 SELECT i, printf('prefill%012d', i), $now + 7 * 86400 + i * 60, 30, 'guidance.housing', 'fi', $now - 86400 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
-INSERT INTO seen (key, at) SELECT printf('prefill:%d', i), $now - 86400 FROM n;
+INSERT INTO seen (id, at) SELECT -i, $now - 86400 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO contact_log (pseudonym, hour, channel, language, intent, outcome)
 SELECT printf('prefill%012d', i), ($now - 86400) / 3600 * 3600, 'telegram', 'fi', 'guidance.housing', 'answered' FROM n;

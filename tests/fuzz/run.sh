@@ -7,6 +7,8 @@
 #   tests/fuzz/run.sh                       # CI: every target, ~6 s each
 #   SECONDS_PER_TARGET=600 tests/fuzz/run.sh fuzz_telegram fuzz_whatsapp   # a long run
 #   PARALLEL=2 SECONDS_PER_TARGET=600 tests/fuzz/run.sh                    # two at a time
+# FUZZ_TIMEOUT (seconds, default 20) is wall-clock: raise it on a busy machine, where a starved
+# process would otherwise report a false timeout.
 # Needs: apt-get install clang-14 libclang-rt-14-dev
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,7 +42,7 @@ run_one() {
     local dict=()
     [[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
     if "$build/fuzz/$t" "$corpus" "tests/fuzz/corpus/$t" -max_total_time="$seconds" \
-        -max_len=65536 -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" \
+        -max_len=65536 -timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" \
         -artifact_prefix="$artifacts/" >"$build/$t.log" 2>&1; then
         echo "$t: ok $(grep -E '^stat::number_of_executed_units' "$build/$t.log" | awk '{print $2}') runs," \
              "$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$build/$t.log" | tail -1)," \

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/keyed_hash.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "tests/storage/storage_fixture.hpp"
@@ -40,7 +41,10 @@ void fill(raw_db& db, int version) {
             " created_at, last_inbound_at) VALUES"
             " (1, 'telegram', '4242', '4242', 'p1', 'fi', '{\"flow\":\"booking\"}', 100, 200),"
             " (2, 'whatsapp', '358401234567', '358401234567', 'p2', 'ar', '', 100, 300)");
-    db.exec("INSERT INTO seen (key, at) VALUES ('k1', 200), ('k2', 300)");
+    if (version < 3)
+        db.exec("INSERT INTO seen (key, at) VALUES ('k1', 200), ('k2', 300)");
+    else
+        db.exec("INSERT INTO seen (id, at) VALUES (1, 200), (-2, 300)");
     db.exec("INSERT INTO outbox (person_id, channel, kind, payload, next_attempt_at, created_at)"
             " VALUES (1, 'telegram', 'message', '{\"text\":\"Hei\"}', 0, 0)");
     db.exec("INSERT INTO contact_log (pseudonym, hour, channel, language, intent, outcome)"
@@ -155,4 +159,24 @@ TEST_CASE("an upgraded database has the same schema as a new one", "[storage][mi
         raw_db upgraded(path);
         CHECK(upgraded.text(schema_sql) == fresh_schema);
     }
+}
+
+TEST_CASE("dedupe keys stored before schema 3 are still known after the upgrade",
+          "[storage][migration]") {
+    temp_dir dir;
+    const std::string path = dir.file("v2.db");
+    const std::string key = "00112233445566778899aabbccddeeff";
+    create_at_version(path, 2);
+    {
+        // As schema 2 stored a key: the hex of its keyed hash.
+        const auto hasher = keyed_hash::make(key_from_config(key));
+        REQUIRE(hasher.has_value());
+        raw_db raw(path);
+        raw.exec("INSERT INTO seen (key, at) VALUES ('" +
+                 hasher->hex("seen:", "wa:wamid.HBgMMzU4NDAxMjM0NTY3") + "', 100)");
+    }
+    auto db = open_ok(config_for(path, key));
+    CHECK(db->is_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY3"));
+    CHECK_FALSE(db->mark_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY3", 200).value());
+    CHECK(db->mark_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY4", 200).value());
 }

@@ -28,9 +28,25 @@ TEST_CASE("seen keys are stored as keyed hashes, not as given", "[storage]") {
     auto db = open_ok(config_for(path));
     REQUIRE(db->mark_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY3", 1).value());
     raw_db raw(path);
-    const std::string stored = raw.text("SELECT key FROM seen");
-    CHECK(stored.size() == 64);
-    CHECK(stored.find("wamid") == std::string::npos);
+    const std::string stored = raw.text("SELECT id FROM seen");
+    CHECK(stored.starts_with("-"));  // the hashed range; Telegram update ids are >= 0
+    CHECK(stored.find("358401234567") == std::string::npos);
+    CHECK(db->is_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY3"));
+    CHECK_FALSE(db->is_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY4"));
+}
+
+TEST_CASE("Telegram update ids are kept as numbers, look-alikes are hashed", "[storage]") {
+    temp_dir dir;
+    const std::string path = dir.file("opas.db");
+    auto db = open_ok(config_for(path));
+    REQUIRE(db->mark_seen("tg:734001", 1).value());
+    REQUIRE(db->mark_seen("tg:734002", 1).value());
+    CHECK_FALSE(db->mark_seen("tg:734001", 2).value());
+    for (const char* odd : {"tg:", "tg:-5", "tg:12a", "tg:1234567890123456789012", "tgx:1"})
+        CHECK(db->mark_seen(odd, 1).value());
+    raw_db raw(path);
+    CHECK(raw.text("SELECT count(*) FROM seen WHERE id IN (734001, 734002)") == "2");
+    CHECK(raw.text("SELECT count(*) FROM seen WHERE id < 0") == "5");
 }
 
 TEST_CASE("prune_seen forgets only keys older than the cut-off", "[storage]") {
