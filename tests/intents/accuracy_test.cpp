@@ -2,8 +2,11 @@
 // examples of locales/<code>/intents.json: 5 stratified folds, each model trained on the other
 // four folds only, every example scored exactly once by a model that never saw it.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -69,8 +72,26 @@ bool finnish_only(const std::string& text, const std::set<std::string>& finnish)
     return true;
 }
 
-std::map<std::string, tally> cross_validate(const std::vector<locale_text>& all) {
-    std::map<std::string, tally> result;
+// Per intent over all languages: how many examples, how many right, and what the wrong ones
+// became (the confusion pairs).
+struct intent_tally {
+    int examples = 0;
+    int right = 0;
+    std::map<std::string, int> became;
+};
+
+struct cv_result {
+    std::map<std::string, tally> by_language;
+    std::map<std::string, intent_tally> by_intent;
+    std::map<std::string, intent_tally> emergency_by_language;
+};
+
+cv_result cross_validate(const std::vector<locale_text>& all) {
+    cv_result out;
+    auto& result = out.by_language;
+    // OPAS_CV_ERRORS=<file>: every wrongly classified example as "lang<TAB>intent<TAB>got<TAB>text".
+    std::ofstream errors;
+    if (const char* path = std::getenv("OPAS_CV_ERRORS")) errors.open(path);
     const auto finnish = finnish_words(all);
     for (int fold = 0; fold < folds; ++fold) {
         const auto m = model::train(training_part(all, fold));
@@ -89,12 +110,27 @@ std::map<std::string, tally> cross_validate(const std::vector<locale_text>& all)
                     }
                     t.language_sure += lang.sure;
                     t.language_sure_wrong += lang.sure && lang.code != locale.code;
-                    t.intent_right += m->classify(texts[i], locale.code).intent == intent;
+                    const auto got = m->classify(texts[i], locale.code).intent;
+                    t.intent_right += got == intent;
+                    auto& it = out.by_intent[intent];
+                    ++it.examples;
+                    it.right += got == intent;
+                    if (got != intent) ++it.became[got];
+                    if (intent == "emergency") {
+                        auto& e = out.emergency_by_language[locale.code];
+                        ++e.examples;
+                        e.right += got == intent;
+                        if (got != intent) ++e.became[got];
+                    }
+                    if (got != intent && errors) {
+                        errors << locale.code << '\t' << intent << '\t' << got << '\t' << texts[i]
+                               << '\n';
+                    }
                 }
             }
         }
     }
-    return result;
+    return out;
 }
 
 double share(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / whole; }
@@ -107,7 +143,8 @@ TEST_CASE("cross-validated language and intent accuracy on the locale examples m
         WARN("fewer than two locales with intents.json: nothing to cross-validate");
         return;
     }
-    const auto result = cross_validate(all);
+    const auto cv = cross_validate(all);
+    const auto& result = cv.by_language;
     std::ostringstream report;
     char line[160];
     std::snprintf(line, sizeof line, "%-5s %8s %9s %9s %9s %8s %11s %9s\n", "lang", "examples",
@@ -137,6 +174,38 @@ TEST_CASE("cross-validated language and intent accuracy on the locale examples m
                   share(total.language_sure_wrong, total.examples),
                   share(total.intent_right, total.examples));
     report << line;
+
+    // Per-intent recall (all languages) and the most frequent confusions.
+    report << "\nintent recall under cross-validation (all languages), top confusions\n";
+    std::vector<std::pair<int, std::string>> pairs;
+    for (const auto& [intent, it] : cv.by_intent) {
+        std::snprintf(line, sizeof line, "%-28s %6d %6.1f%%  ", intent.c_str(), it.examples,
+                      share(it.right, it.examples));
+        report << line;
+        std::vector<std::pair<int, std::string>> became;
+        for (const auto& [got, n] : it.became) {
+            became.emplace_back(n, got);
+            pairs.emplace_back(n, intent + " -> " + got);
+        }
+        std::sort(became.rbegin(), became.rend());
+        for (std::size_t k = 0; k < became.size() && k < 3; ++k) {
+            report << became[k].second << ' ' << became[k].first << "  ";
+        }
+        report << '\n';
+    }
+    std::sort(pairs.rbegin(), pairs.rend());
+    report << "\nmost frequent confusions (intent -> answer)\n";
+    for (std::size_t k = 0; k < pairs.size() && k < 20; ++k) {
+        std::snprintf(line, sizeof line, "%5d  %s\n", pairs[k].first, pairs[k].second.c_str());
+        report << line;
+    }
+    report << "\nemergency recall per language (and how many became none)\n";
+    for (const auto& [code, e] : cv.emergency_by_language) {
+        const auto none = e.became.find("none");
+        std::snprintf(line, sizeof line, "%-5s %4d %6.1f%%  none %d\n", code.c_str(), e.examples,
+                      share(e.right, e.examples), none == e.became.end() ? 0 : none->second);
+        report << line;
+    }
     WARN(report.str());
 
     // Floors a little under the figures measured on 2026-11-24 (see the report above and
