@@ -21,13 +21,16 @@ all=(fuzz_telegram fuzz_whatsapp fuzz_signature fuzz_http_parser fuzz_server fuz
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 
-command -v clang++-14 >/dev/null || { echo "clang-14 is missing: apt-get install clang-14 libclang-rt-14-dev" >&2; exit 2; }
-# -O1 -gline-tables-only (as OSS-Fuzz builds): compiles quicker than -O2 -g1, still fuzzes
-# fast, and keeps file:line in the reports. The Debug type keeps assert() live. Configured on
-# every run so that an existing build dir picks up these flags too. FUZZ_CXX_FLAGS overrides.
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug \
-      -DCMAKE_CXX_FLAGS_DEBUG="${FUZZ_CXX_FLAGS:--O1 -gline-tables-only}" -DOPAS_FUZZ=ON \
-      -DOPAS_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+if [[ ${FUZZ_CONFIGURE:-1} == 1 ]]; then
+    command -v clang++-14 >/dev/null || { echo "clang-14 is missing: apt-get install clang-14 libclang-rt-14-dev" >&2; exit 2; }
+    # -O1 -gline-tables-only (as OSS-Fuzz builds): compiles quicker than -O2 -g1, still fuzzes
+    # fast, and keeps file:line in the reports. The Debug type keeps assert() live. Configured
+    # on every run so that an existing build dir picks up these flags too. FUZZ_CXX_FLAGS
+    # overrides. FUZZ_CONFIGURE=0 uses $build as it is (deploy/test-sanitizers.sh made it).
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug \
+          -DCMAKE_CXX_FLAGS_DEBUG="${FUZZ_CXX_FLAGS:--O1 -gline-tables-only}" -DOPAS_FUZZ=ON \
+          -DOPAS_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+fi
 start=$SECONDS
 cmake --build "$build" --target "${targets[@]}" -j"${JOBS:-$(nproc)}"
 echo "fuzz build: $((SECONDS - start)) s" >&2
