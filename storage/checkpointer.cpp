@@ -2,12 +2,8 @@
 
 namespace opas::storage {
 
-checkpointer::checkpointer(sqlite3* writer, std::string path, int threshold_pages,
-                           int restart_pages)
-    : writer_(writer),
-      path_(std::move(path)),
-      threshold_pages_(threshold_pages),
-      restart_pages_(restart_pages) {
+checkpointer::checkpointer(sqlite3* writer, std::string path, int threshold_pages)
+    : writer_(writer), path_(std::move(path)), threshold_pages_(threshold_pages) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path_.c_str(), &own_, flags, nullptr) != SQLITE_OK) {
         sqlite3_close_v2(own_);  // SQLite's automatic checkpoint stays in charge
@@ -31,15 +27,9 @@ checkpointer::~checkpointer() {
     sqlite3_close_v2(own_);
 }
 
-int checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
+int checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
     auto* c = static_cast<checkpointer*>(self);
     if (wal_pages < c->threshold_pages_) return SQLITE_OK;
-    if (wal_pages >= c->restart_pages_) {
-        // Never waits: busy (the thread is mid-checkpoint, a reader is behind) tries again
-        // at the next commit.
-        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        return SQLITE_OK;
-    }
     {
         std::lock_guard lock(c->mutex_);
         if (c->due_) return SQLITE_OK;

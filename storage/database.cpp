@@ -57,7 +57,7 @@ status set_pragmas(sqlite::connection& conn, const config& cfg) {
     auto mode = pragma_text(conn, "PRAGMA journal_mode = WAL", "enable WAL");
     if (!mode) return mode.error();
     if (*mode != "wal") return status::io_error("enable WAL: journal mode stayed " + *mode);
-    // When the WAL starts over, trim a file that grew in a burst (see checkpointer.hpp).
+    // When the WAL starts over, trim a file that grew under a burst (see checkpointer.hpp).
     return conn.exec("PRAGMA journal_size_limit = 16777216", "limit WAL size");
 }
 
