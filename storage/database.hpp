@@ -86,6 +86,9 @@ public:
     static int latest_schema_version();
     int schema_version();
     bool ping();  // a trivial query succeeds
+    // Readiness: stores `now` in meta, so that the caller's commit must reach the disk (a full
+    // disk or a read-only file fails it, as it would fail a turn).
+    status write_probe(std::int64_t now);
 
     // Transactions. begin/commit/rollback are the outer transaction; savepoints nest inside.
     // begin() is BEGIN IMMEDIATE (takes the write lock at once, so no deadlock on upgrade);

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -379,7 +380,13 @@ net::awaitable<http::message_generator> server::admin(request& req) {
 }
 
 net::awaitable<http::message_generator> server::readiness(unsigned version) {
-    bot::dispatcher::work_fn ping = [](storage::database& db) { return db.ping(); };
+    // Ready means a turn could commit now: a write that must reach the disk, not only a read.
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    bot::dispatcher::work_fn ping = [now](storage::database& db) {
+        return db.ping() && db.write_probe(now).ok();
+    };
     const bool ok = co_await async_post(dispatcher_, std::move(ping));
     const auto st = ok ? http::status::ok : http::status::service_unavailable;
     metrics_.request("readyz", static_cast<int>(st));

@@ -133,9 +133,8 @@ TEST_CASE("a full disk gets 503 for webhooks and the server recovers when space 
 }
 
 // CONTRACTS §4: /readyz is 503 when the database does not answer. With a full disk the
-// database still answers reads, but cannot accept a turn: readiness should say so. Tagged
-// [!mayfail] until the readiness check covers writes (reported to the lead).
-TEST_CASE("readyz is 503 while the disk under the database is full", "[!mayfail]") {
+// database still answers reads but cannot accept a turn, so readiness writes a probe row.
+TEST_CASE("readyz is 503 while the disk under the database is full") {
     temp_dir dir;
     const std::string mnt = dir.path() + "/mnt";
     small_tmpfs fs(mnt, "4m");
