@@ -179,23 +179,11 @@ CREATE TABLE seen_ids (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL
 );
+WITH RECURSIVE digit(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM digit WHERE i < 15)
 INSERT OR IGNORE INTO seen_ids (id, at)
-SELECT -1 - (((instr('0123456789abcdef', substr(key, 1, 1)) - 1) << 56) |
-        ((instr('0123456789abcdef', substr(key, 2, 1)) - 1) << 52) |
-        ((instr('0123456789abcdef', substr(key, 3, 1)) - 1) << 48) |
-        ((instr('0123456789abcdef', substr(key, 4, 1)) - 1) << 44) |
-        ((instr('0123456789abcdef', substr(key, 5, 1)) - 1) << 40) |
-        ((instr('0123456789abcdef', substr(key, 6, 1)) - 1) << 36) |
-        ((instr('0123456789abcdef', substr(key, 7, 1)) - 1) << 32) |
-        ((instr('0123456789abcdef', substr(key, 8, 1)) - 1) << 28) |
-        ((instr('0123456789abcdef', substr(key, 9, 1)) - 1) << 24) |
-        ((instr('0123456789abcdef', substr(key, 10, 1)) - 1) << 20) |
-        ((instr('0123456789abcdef', substr(key, 11, 1)) - 1) << 16) |
-        ((instr('0123456789abcdef', substr(key, 12, 1)) - 1) << 12) |
-        ((instr('0123456789abcdef', substr(key, 13, 1)) - 1) << 8) |
-        ((instr('0123456789abcdef', substr(key, 14, 1)) - 1) << 4) |
-        ((instr('0123456789abcdef', substr(key, 15, 1)) - 1) << 0)), at
-FROM seen;
+SELECT -1 - (SELECT sum((instr('0123456789abcdef', substr(old.key, i, 1)) - 1) << (4 * (15 - i)))
+             FROM digit), at
+FROM seen AS old;
 DROP TABLE seen;
 ALTER TABLE seen_ids RENAME TO seen;
 )sql"},

@@ -78,6 +78,12 @@ struct intent_tally {
     int examples = 0;
     int right = 0;
     std::map<std::string, int> became;
+
+    void count(const std::string& intent, const std::string& got) {
+        ++examples;
+        right += got == intent;
+        if (got != intent) ++became[got];
+    }
 };
 
 struct cv_result {
@@ -112,16 +118,9 @@ cv_result cross_validate(const std::vector<locale_text>& all) {
                     t.language_sure_wrong += lang.sure && lang.code != locale.code;
                     const auto got = m->classify(texts[i], locale.code).intent;
                     t.intent_right += got == intent;
-                    auto& it = out.by_intent[intent];
-                    ++it.examples;
-                    it.right += got == intent;
-                    if (got != intent) ++it.became[got];
-                    if (intent == "emergency") {
-                        auto& e = out.emergency_by_language[locale.code];
-                        ++e.examples;
-                        e.right += got == intent;
-                        if (got != intent) ++e.became[got];
-                    }
+                    out.by_intent[intent].count(intent, got);
+                    if (intent == "emergency")
+                        out.emergency_by_language[locale.code].count(intent, got);
                     if (got != intent && errors) {
                         errors << locale.code << '\t' << intent << '\t' << got << '\t' << texts[i]
                                << '\n';
