@@ -103,7 +103,8 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
         case inbound_kind::unreachable: {
             auto p = db.find_person(channel, ev.user_id);
             if (!p.ok()) return p.error().kind() == storage::status::code::not_found;
-            return db.mark_unreachable(p->id, true).ok();
+            return db.mark_unreachable(p->id, true).ok() &&
+                   db.fail_pending_of(p->id, "unreachable", now_ms).ok();
         }
         case inbound_kind::text:
         case inbound_kind::choice:

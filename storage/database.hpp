@@ -148,6 +148,10 @@ public:
     status mark_retry(std::int64_t id, int attempts, std::int64_t next_attempt_at_ms,
                       std::string_view reason);
     status mark_failed(std::int64_t id, std::string_view reason, std::int64_t now_ms);
+    // Fails every pending row of a person who cannot be reached (blocked the bot, removed it):
+    // nothing queued for them is sent later. Returns how many rows it failed.
+    result<std::int64_t> fail_pending_of(std::int64_t person_id, std::string_view reason,
+                                         std::int64_t now_ms);
     result<std::int64_t> outbox_depth();         // pending rows, all channels
     result<std::int64_t> outbox_failed_count();  // rows given up on
     // Housekeeping: deletes sent rows sent before, and failed rows given up before,

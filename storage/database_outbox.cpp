@@ -27,6 +27,9 @@ constexpr std::string_view update_retry =
 constexpr std::string_view update_failed =
     "UPDATE outbox SET state = 'failed', last_error = ?2, failed_at = ?3 "
     "WHERE id = ?1 AND state = 'pending'";
+constexpr std::string_view update_failed_of_person =
+    "UPDATE outbox SET state = 'failed', last_error = ?2, failed_at = ?3 "
+    "WHERE person_id = ?1 AND state = 'pending'";
 constexpr std::string_view delete_finished =
     "DELETE FROM outbox WHERE (state = 'sent' AND sent_at < ?1) "
     "OR (state = 'failed' AND failed_at < ?1)";
@@ -120,6 +123,15 @@ status database::mark_failed(std::int64_t id, std::string_view reason, std::int6
     if (!st) return st.error();
     st->bind(1, id).bind(2, reason).bind(3, now_ms);
     return update_pending(impl_->conn, *st, "mark failed");
+}
+
+result<std::int64_t> database::fail_pending_of(std::int64_t person_id, std::string_view reason,
+                                               std::int64_t now_ms) {
+    auto st = impl_->conn.prepare(update_failed_of_person, "fail pending of person");
+    if (!st) return st.error();
+    st->bind(1, person_id).bind(2, reason).bind(3, now_ms);
+    if (auto s = st->run("fail pending of person"); !s.ok()) return s;
+    return static_cast<std::int64_t>(impl_->conn.changes());
 }
 
 result<std::int64_t> database::outbox_depth() {

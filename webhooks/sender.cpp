@@ -202,8 +202,13 @@ net::awaitable<void> sender::record(const storage::outbox_row& row, const send_r
         spdlog::warn("outbox row failed channel={} row={} reason={}", api_.name, row.id, reason);
         work = [id = row.id, pid = row.person_id, reason, now, blocked](storage::database& db) {
             if (!stored(db.mark_failed(id, reason, now))) return false;
-            return !blocked || stored(db.mark_unreachable(pid, true));
+            if (!blocked) return true;
+            // Nothing else queued for them may go out: they would only be refused again.
+            return stored(db.mark_unreachable(pid, true)) &&
+                   db.fail_pending_of(pid, reason, now).ok();
         };
+        if (blocked)
+            std::erase_if(candidates_, [&](const auto& r) { return r.person_id == row.person_id; });
     }
     if (result.outcome == kind::retry) metrics_.send_failure(api_.name, reason);
     const bool ok = co_await async_post(dispatcher_, std::move(work));

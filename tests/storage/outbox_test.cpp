@@ -104,6 +104,27 @@ TEST_CASE("pending rows of unreachable people are still returned", "[storage]") 
     CHECK(db->pending("telegram", 10)->size() == 1);
 }
 
+TEST_CASE("fail_pending_of fails only that person's pending rows", "[storage]") {
+    temp_dir dir;
+    auto db = open_ok(config_for(dir.file("opas.db")));
+    auto gone = db->upsert_person("telegram", "1", "1", 1);
+    auto other = db->upsert_person("telegram", "2", "2", 1);
+    auto sent = db->enqueue(gone->id, "message", "{}", 10);
+    REQUIRE(db->mark_sent(*sent, "m1", 11).ok());
+    REQUIRE(db->enqueue(gone->id, "message", "{}", 12).ok());
+    REQUIRE(db->enqueue(gone->id, "message", "{}", 13).ok());
+    auto kept = db->enqueue(other->id, "message", "{}", 14);
+
+    auto failed = db->fail_pending_of(gone->id, "blocked", 20);
+    REQUIRE(failed.ok());
+    CHECK(*failed == 2);
+    auto rows = db->pending("telegram", 10);
+    REQUIRE(rows->size() == 1);
+    CHECK((*rows)[0].id == *kept);
+    CHECK(db->outbox_failed_count().value() == 2);
+    CHECK(db->fail_pending_of(gone->id, "blocked", 30).value() == 0);
+}
+
 TEST_CASE("the pending query walks the partial outbox index", "[storage]") {
     temp_dir dir;
     const std::string path = dir.file("opas.db");
