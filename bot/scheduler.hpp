@@ -1,7 +1,8 @@
 #pragma once
 // Time-driven work, run every few seconds as one job on the dispatcher's writer thread:
 // reminders before appointments and shifts (unique per target and lead time, so restarts
-// neither lose nor repeat them), handover timeouts, and retention (erasing inactive people).
+// neither lose nor repeat them), handover timeouts, and retention (erasing inactive people;
+// hourly, forgetting old dedupe keys and finished outbox rows).
 // Each feature defines its own hook in its own file.
 
 #include <cstdint>

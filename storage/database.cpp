@@ -155,6 +155,9 @@ database::database(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 database::~database() = default;
 
 result<std::unique_ptr<database>> database::open(const config& cfg) {
+    // SQLite's allocation statistics take a global mutex on every malloc; nothing reads them.
+    // Must precede the library's initialization (the first open); later calls are refused.
+    [[maybe_unused]] static const int no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     const bool memory = is_memory_path(cfg.path);
     if (!memory && !cfg.read_only) {
         if (auto s = create_parent_directory(cfg.path); !s.ok()) return s;
@@ -273,6 +276,25 @@ bool database::is_seen(std::string_view key) {
     if (!st) return false;
     st->bind(1, *id);
     return st->step() == SQLITE_ROW;
+}
+
+result<std::int64_t> database::meta_time(std::string_view key) {
+    auto st = impl_->conn.prepare("SELECT value FROM meta WHERE key = ?1", "read meta time");
+    if (!st) return st.error();
+    st->bind(1, key);
+    const int rc = st->step();
+    if (rc == SQLITE_DONE) return std::int64_t{0};
+    if (rc != SQLITE_ROW) return sqlite::to_status(rc, "read meta time", st->db());
+    return st->column_int64(0);
+}
+
+status database::set_meta_time(std::string_view key, std::int64_t unix_s) {
+    auto st = impl_->conn.prepare(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        "write meta time");
+    if (!st) return st.error();
+    return st->bind(1, key).bind(2, std::to_string(unix_s)).run("write meta time");
 }
 
 result<std::int64_t> database::prune_seen(std::int64_t older_than) {

@@ -113,6 +113,10 @@ public:
     // Telegram redelivers for at most 24 h, WhatsApp for days: keep seen_keep_seconds.
     static constexpr std::int64_t seen_keep_seconds = 14 * 24 * 3600;
     result<std::int64_t> prune_seen(std::int64_t older_than);
+    // A time (unix seconds) kept in meta under `key`, e.g. when housekeeping last ran; 0 when
+    // never set.
+    result<std::int64_t> meta_time(std::string_view key);
+    status set_meta_time(std::string_view key, std::int64_t unix_s);
 
     // People.
     result<person> find_person(std::string_view channel, std::string_view user_id);

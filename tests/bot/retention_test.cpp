@@ -55,3 +55,33 @@ TEST_CASE("a large backlog of inactive people is erased a batch per tick") {
     CHECK(b.one("SELECT count(*) FROM people") == "0");
     CHECK(b.one("SELECT count(*) FROM contact_log WHERE intent = 'privacy.retention'") == "450");
 }
+
+TEST_CASE("housekeeping forgets old dedupe keys and finished outbox rows once an hour") {
+    booking_bench b;
+    const std::int64_t t0 = b.now();
+    const std::int64_t minute = 60 * 1000, day = 86400 * 1000;
+    REQUIRE(b.says("7301", "Hei", "fi"));
+    REQUIRE_FALSE(b.replies("7301").empty());  // marks the replies sent at t0
+    REQUIRE(b.one("SELECT count(*) FROM seen") == "1");
+    REQUIRE(b.one("SELECT count(*) FROM outbox WHERE state = 'sent'") != "0");
+
+    b.set_now(t0 + 2 * day - 10 * minute);  // the first run: sent rows are not two days old
+    REQUIRE(retention_tick(b));
+    CHECK(b.one("SELECT count(*) FROM outbox WHERE state = 'sent'") != "0");
+
+    b.set_now(t0 + 2 * day + 10 * minute);  // old enough now, but the last run was 20 min ago
+    REQUIRE(retention_tick(b));
+    CHECK(b.one("SELECT count(*) FROM outbox WHERE state = 'sent'") != "0");
+
+    b.set_now(t0 + 2 * day + 61 * minute);  // due again
+    REQUIRE(b.says("7302", "Hei", "fi"));    // its pending rows and its key stay
+    REQUIRE(retention_tick(b));
+    CHECK(b.one("SELECT count(*) FROM outbox WHERE state = 'sent'") == "0");
+    CHECK(b.one("SELECT count(*) FROM outbox WHERE state = 'pending'") != "0");
+    CHECK(b.one("SELECT count(*) FROM seen") == "2");  // keys stay 14 days
+
+    b.set_now(t0 + 15 * day);
+    REQUIRE(retention_tick(b));
+    CHECK(b.one("SELECT count(*) FROM seen") == "1");  // 7302's key is 13 days old
+    CHECK(b.one("SELECT count(*) FROM outbox WHERE state = 'pending'") != "0");
+}
