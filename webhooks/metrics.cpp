@@ -58,7 +58,7 @@ std::string metrics::render(const external& ext) const {
                "# TYPE opas_outbox_depth gauge\n"
             << "opas_outbox_depth " << ext.outbox_depth << "\n";
     if (ext.outbox_failed >= 0)
-        out << "# HELP opas_outbox_failed Outbox rows given up on.\n"
+        out << "# HELP opas_outbox_failed Outbox rows given up on (kept two days).\n"
                "# TYPE opas_outbox_failed gauge\n"
             << "opas_outbox_failed " << ext.outbox_failed << "\n";
     out << "# HELP opas_send_seconds Latency of platform API calls.\n"
