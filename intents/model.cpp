@@ -251,6 +251,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
                 normalized[l].push_back(normalize(text));
                 tokens.clear();
                 breaker.split(fold_normalized(normalized[l].back()), tokens);
+                append_pictographs(normalized[l].back(), tokens);
                 intent_features(tokens, &stems, features);
                 examples[l].add(features, label);
                 std::sort(tokens.begin(), tokens.end());
@@ -368,7 +369,9 @@ language_guess model::detect_language(std::string_view text, std::string_view hi
 
 float* model::scores_of(std::string_view text, const language_model& lm, workspace& ws) const {
     ws.tokens.clear();
-    ws.breaker.split(fold(text), ws.tokens);
+    const auto folded = fold(text);
+    ws.breaker.split(folded, ws.tokens);
+    append_pictographs(folded, ws.tokens);
     return score_tokens(lm, ws);
 }
 

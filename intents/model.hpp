@@ -25,8 +25,8 @@ struct intent_guess {
 // Tunables of the intent decision; the defaults were chosen by cross-validation on the
 // locale examples (tests/intents/accuracy_test.cpp prints the figures).
 struct model_options {
-    double min_confidence = 0.3;           // below this the answer is "none"
-    double min_request_confidence = 0.05;  // a request this likely beats a greeting or thanks
+    double min_confidence = 0.3;          // below this the answer is "none"
+    double min_request_confidence = 0.3;  // a request this likely beats a greeting or thanks
     // The rest of a message after leading courtesy words ("merhaba, ...") is taken as a request
     // when classified this surely.
     double courtesy_request_confidence = 0.9;

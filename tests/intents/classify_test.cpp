@@ -22,6 +22,17 @@ TEST_CASE("typical questions get their intent") {
     CHECK(m.classify("谢谢", "zh").intent == "thanks");
 }
 
+TEST_CASE("an emoji alone greets or thanks") {
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "ru");
+    const auto& m = shared_model();
+    for (const char* lang : {"fi", "en", "ru"}) {
+        INFO(lang);
+        CHECK(m.classify("👋", lang).intent == "greeting");
+        CHECK(m.classify("🙏", lang).intent == "thanks");
+        CHECK(m.classify("👍", lang).intent == "thanks");
+    }
+}
+
 TEST_CASE("typos and inflection still find the intent") {
     OPAS_REQUIRE_LANGUAGES("fi", "en");
     const auto& m = shared_model();
