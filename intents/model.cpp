@@ -286,6 +286,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     training.epochs = options.epochs;
     training.final_epochs = options.final_epochs;
     training.learning_rate = options.learning_rate;
+    training.decay = options.decay;
     training.min_feature_count = options.min_feature_count;
     const int classes = static_cast<int>(intent_taxonomy().size());
     m->languages_.resize(count);

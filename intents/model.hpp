@@ -37,9 +37,14 @@ struct model_options {
     double emergency_min_confidence = 0.4;
     std::size_t short_words = 2;
     int specific_intents = 3;
-    int epochs = 2;        // SGD passes over the examples before calibration
-    int final_epochs = 2;  // then over all examples
+    // SGD passes over the examples before calibration, then over all examples; the rate
+    // decays as learning_rate / (1 + decay * pass). One pass before calibration and three
+    // after, with a slower decay, generalize better than two and two (median of 10 shuffle
+    // seeds: +0.4 points of cross-validated intent accuracy) for the same training time.
+    int epochs = 1;
+    int final_epochs = 3;
     float learning_rate = 5.0f;
+    float decay = 0.1f;
     unsigned min_feature_count = 1;  // character n-grams seen in fewer examples get no weight
     int threads = 0;                 // training threads; 0 = one per core
 };
