@@ -421,11 +421,13 @@ std::vector<double> model::intent_probabilities(std::string_view text,
 
 bool model::clear_emergency(const language_model& lm, const workspace& ws, double p) const {
     if (p < options_.emergency_min_confidence) return false;
-    if (ws.tokens.size() > options_.short_words) return true;
+    const int most_intents = ws.tokens.size() > options_.short_words
+                                 ? options_.long_specific_intents
+                                 : options_.specific_intents;
     const auto emergency = std::uint32_t{1} << intent_index("emergency");
     return std::any_of(ws.tokens.begin(), ws.tokens.end(), [&](const std::string& token) {
         const auto intents = groups_[lm.group]->classes_of(word_feature_of(token));
-        return (intents & emergency) != 0 && std::popcount(intents) <= options_.specific_intents;
+        return (intents & emergency) != 0 && std::popcount(intents) <= most_intents;
     });
 }
 

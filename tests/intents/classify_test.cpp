@@ -33,6 +33,15 @@ TEST_CASE("an emoji alone greets or thanks") {
     }
 }
 
+TEST_CASE("emergency needs a word people use in emergencies") {
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "es");
+    const auto& m = shared_model();
+    CHECK(m.classify("help, my friend is not breathing", "en").intent == "emergency");
+    CHECK(m.classify("is the light in the hallway on?", "en").intent != "emergency");
+    CHECK(m.classify("¿la luz del pasillo está encendida?", "es").intent != "emergency");
+    CHECK(m.classify("kiitti, moikka nyt", "fi").intent != "emergency");
+}
+
 TEST_CASE("typos and inflection still find the intent") {
     OPAS_REQUIRE_LANGUAGES("fi", "en");
     const auto& m = shared_model();
