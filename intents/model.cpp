@@ -251,6 +251,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
                 normalized[l].push_back(normalize(text));
                 tokens.clear();
                 breaker.split(fold_normalized(normalized[l].back()), tokens);
+                append_pictographs(normalized[l].back(), tokens);
                 intent_features(tokens, &stems, features);
                 examples[l].add(features, label);
                 std::sort(tokens.begin(), tokens.end());
@@ -285,6 +286,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
     training.epochs = options.epochs;
     training.final_epochs = options.final_epochs;
     training.learning_rate = options.learning_rate;
+    training.decay = options.decay;
     training.min_feature_count = options.min_feature_count;
     const int classes = static_cast<int>(intent_taxonomy().size());
     m->languages_.resize(count);
@@ -368,7 +370,9 @@ language_guess model::detect_language(std::string_view text, std::string_view hi
 
 float* model::scores_of(std::string_view text, const language_model& lm, workspace& ws) const {
     ws.tokens.clear();
-    ws.breaker.split(fold(text), ws.tokens);
+    const auto folded = fold(text);
+    ws.breaker.split(folded, ws.tokens);
+    append_pictographs(folded, ws.tokens);
     return score_tokens(lm, ws);
 }
 
@@ -417,11 +421,13 @@ std::vector<double> model::intent_probabilities(std::string_view text,
 
 bool model::clear_emergency(const language_model& lm, const workspace& ws, double p) const {
     if (p < options_.emergency_min_confidence) return false;
-    if (ws.tokens.size() > options_.short_words) return true;
+    const int most_intents = ws.tokens.size() > options_.short_words
+                                 ? options_.long_specific_intents
+                                 : options_.specific_intents;
     const auto emergency = std::uint32_t{1} << intent_index("emergency");
     return std::any_of(ws.tokens.begin(), ws.tokens.end(), [&](const std::string& token) {
         const auto intents = groups_[lm.group]->classes_of(word_feature_of(token));
-        return (intents & emergency) != 0 && std::popcount(intents) <= options_.specific_intents;
+        return (intents & emergency) != 0 && std::popcount(intents) <= most_intents;
     });
 }
 

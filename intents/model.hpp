@@ -25,21 +25,32 @@ struct intent_guess {
 // Tunables of the intent decision; the defaults were chosen by cross-validation on the
 // locale examples (tests/intents/accuracy_test.cpp prints the figures).
 struct model_options {
-    double min_confidence = 0.3;           // below this the answer is "none"
-    double min_request_confidence = 0.05;  // a request this likely beats a greeting or thanks
+    double min_confidence = 0.3;          // below this the answer is "none"
+    double min_request_confidence = 0.3;  // a request this likely beats a greeting or thanks
     // The rest of a message after leading courtesy words ("merhaba, ...") is taken as a request
     // when classified this surely.
     double courtesy_request_confidence = 0.9;
     double none_odds = 1.0;  // the "none" probability is multiplied by this, then renormalized
-    // "emergency" wins over every flow in the bot, so it needs this much probability, and a
-    // message of at most `short_words` words needs a word used in emergency examples and in
-    // at most `specific_intents` intents in all ("ei", "no", "stop" are in every kind).
+    // "emergency" wins over every flow in the bot, so it needs this much probability and a
+    // word used in emergency examples and in at most `specific_intents` intents in all ("ei",
+    // "no", "stop" are in every kind), or in at most `long_specific_intents` in a message of
+    // more than `short_words` words. Without such a word, n-grams and common words alone
+    // decided ("¿está la luz encendida?"); requiring one in longer messages (and allowing 6
+    // intents in short ones, was 3) cut false emergencies from 264 to 221 in the
+    // cross-validation and from 184 to 126 on ha-intents, for 0.4 points of emergency recall
+    // (medians of 5 shuffle seeds).
     double emergency_min_confidence = 0.4;
     std::size_t short_words = 2;
-    int specific_intents = 3;
-    int epochs = 2;        // SGD passes over the examples before calibration
-    int final_epochs = 2;  // then over all examples
+    int specific_intents = 6;
+    int long_specific_intents = 13;
+    // SGD passes over the examples before calibration, then over all examples; the rate
+    // decays as learning_rate / (1 + decay * pass). One pass before calibration and three
+    // after, with a slower decay, generalize better than two and two (median of 10 shuffle
+    // seeds: +0.4 points of cross-validated intent accuracy) for the same training time.
+    int epochs = 1;
+    int final_epochs = 3;
     float learning_rate = 5.0f;
+    float decay = 0.1f;
     unsigned min_feature_count = 1;  // character n-grams seen in fewer examples get no weight
     int threads = 0;                 // training threads; 0 = one per core
 };

@@ -215,6 +215,20 @@ void word_breaker::split(std::string_view normalized, std::vector<std::string>& 
     utext_close(text);
 }
 
+void append_pictographs(std::string_view text, std::vector<std::string>& out) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+    const auto length = static_cast<int32_t>(text.size());
+    for (int32_t i = 0; i < length;) {
+        const int32_t start = i;
+        UChar32 c = 0;
+        U8_NEXT(bytes, i, length, c);
+        if (c >= 0x80 && u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)) {
+            out.emplace_back(
+                text.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+        }
+    }
+}
+
 std::vector<std::string> words(std::string_view normalized) {
     std::vector<std::string> out;
     thread_local word_breaker breaker;  // one per thread, reused across calls

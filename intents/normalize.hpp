@@ -34,6 +34,11 @@ std::string fold_normalized(std::string_view normalized);
 // ("10.30" stays one token). Uses one word_breaker per thread.
 std::vector<std::string> words(std::string_view normalized);
 
+// Appends each emoji and other pictograph of `text` (Extended_Pictographic code points: 👋 🙏
+// 👍 ❤) to `out` as a token of its own, in order; the word segmenter drops them, yet people
+// greet and thank with them alone.
+void append_pictographs(std::string_view text, std::vector<std::string>& out);
+
 // A reusable word segmenter: owns one ICU BreakIterator, cloned from a shared prototype.
 // Not thread-safe; use one per thread (the model keeps a pool of them).
 class word_breaker {

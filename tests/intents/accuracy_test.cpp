@@ -98,6 +98,10 @@ cv_result cross_validate(const std::vector<locale_text>& all) {
     // OPAS_CV_ERRORS=<file>: every wrongly classified example as "lang<TAB>intent<TAB>got<TAB>text".
     std::ofstream errors;
     if (const char* path = std::getenv("OPAS_CV_ERRORS")) errors.open(path);
+    // OPAS_CV_LANGUAGE_ERRORS=<file>: every wrongly detected language as
+    // "lang<TAB>detected<TAB>sure<TAB>text".
+    std::ofstream language_errors;
+    if (const char* path = std::getenv("OPAS_CV_LANGUAGE_ERRORS")) language_errors.open(path);
     const auto finnish = finnish_words(all);
     for (int fold = 0; fold < folds; ++fold) {
         const auto m = model::train(training_part(all, fold));
@@ -108,6 +112,10 @@ cv_result cross_validate(const std::vector<locale_text>& all) {
                     if (static_cast<int>(i % folds) != fold) continue;
                     ++t.examples;
                     const auto lang = m->detect_language(texts[i]);
+                    if (lang.code != locale.code && language_errors) {
+                        language_errors << locale.code << '\t' << lang.code << '\t'
+                                        << lang.sure << '\t' << texts[i] << '\n';
+                    }
                     t.language_right += lang.code == locale.code;
                     t.hinted_right += m->detect_language(texts[i], locale.code).code == locale.code;
                     if (locale.code == "fi" || !finnish_only(texts[i], finnish)) {

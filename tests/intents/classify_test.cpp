@@ -22,6 +22,26 @@ TEST_CASE("typical questions get their intent") {
     CHECK(m.classify("谢谢", "zh").intent == "thanks");
 }
 
+TEST_CASE("an emoji alone greets or thanks") {
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "ru");
+    const auto& m = shared_model();
+    for (const char* lang : {"fi", "en", "ru"}) {
+        INFO(lang);
+        CHECK(m.classify("👋", lang).intent == "greeting");
+        CHECK(m.classify("🙏", lang).intent == "thanks");
+        CHECK(m.classify("👍", lang).intent == "thanks");
+    }
+}
+
+TEST_CASE("emergency needs a word people use in emergencies") {
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "es");
+    const auto& m = shared_model();
+    CHECK(m.classify("help, my friend is not breathing", "en").intent == "emergency");
+    CHECK(m.classify("is the light in the hallway on?", "en").intent != "emergency");
+    CHECK(m.classify("¿la luz del pasillo está encendida?", "es").intent != "emergency");
+    CHECK(m.classify("kiitti, moikka nyt", "fi").intent != "emergency");
+}
+
 TEST_CASE("typos and inflection still find the intent") {
     OPAS_REQUIRE_LANGUAGES("fi", "en");
     const auto& m = shared_model();

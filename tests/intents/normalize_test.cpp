@@ -87,3 +87,9 @@ TEST_CASE("words keeps numbers and dotted times whole") {
     CHECK(contains(w, "10.30"));
     CHECK(contains(w, "15.12.2026"));
 }
+
+TEST_CASE("append_pictographs keeps each emoji as a token and nothing else") {
+    std::vector<std::string> tokens;
+    opas::intents::append_pictographs(normalize("kiitos 🙏 hei 👋👍 ❤️ a-b?"), tokens);
+    CHECK(tokens == std::vector<std::string>{"🙏", "👋", "👍", "❤"});
+}
