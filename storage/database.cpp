@@ -205,14 +205,7 @@ bool database::ping() {
     return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
-status database::write_probe(std::int64_t now) {
-    auto st = impl_->conn.prepare(
-        "INSERT INTO meta (key, value) VALUES ('ready_probe', ?1) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        "write probe");
-    if (!st) return st.error();
-    return st->bind(1, std::to_string(now)).run("write probe");
-}
+status database::write_probe(std::int64_t now) { return set_meta_time("ready_probe", now); }
 
 // --- transactions ---------------------------------------------------------------------------
 

@@ -201,11 +201,12 @@ net::awaitable<void> sender::record(const storage::outbox_row& row, const send_r
         metrics_.send_failure(api_.name, reason);
         spdlog::warn("outbox row failed channel={} row={} reason={}", api_.name, row.id, reason);
         work = [id = row.id, pid = row.person_id, reason, now, blocked](storage::database& db) {
-            if (!stored(db.mark_failed(id, reason, now))) return false;
-            if (!blocked) return true;
-            // Nothing else queued for them may go out: they would only be refused again.
-            return stored(db.mark_unreachable(pid, true)) &&
-                   db.fail_pending_of(pid, reason, now).ok();
+            // Blocked: this row and everything else queued for them fail (it would only be
+            // refused again).
+            if (blocked)
+                return stored(db.mark_unreachable(pid, true)) &&
+                       db.fail_pending_of(pid, reason, now).ok();
+            return stored(db.mark_failed(id, reason, now));
         };
         if (blocked)
             std::erase_if(candidates_, [&](const auto& r) { return r.person_id == row.person_id; });

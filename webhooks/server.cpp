@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "bot/app.hpp"
 #include "webhooks/async_dispatch.hpp"
 #include "webhooks/telegram.hpp"
 #include "webhooks/whatsapp.hpp"
@@ -381,9 +381,7 @@ net::awaitable<http::message_generator> server::admin(request& req) {
 
 net::awaitable<http::message_generator> server::readiness(unsigned version) {
     // Ready means a turn could commit now: a write that must reach the disk, not only a read.
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const std::int64_t now = bot::system_now_ms() / 1000;
     bot::dispatcher::work_fn ping = [now](storage::database& db) {
         return db.ping() && db.write_probe(now).ok();
     };
