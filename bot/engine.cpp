@@ -25,6 +25,25 @@ bool has_topic(std::string_view intent) {
     return std::find(names.begin(), names.end(), intent) != names.end();
 }
 
+// One message where the platform allows it: a reply without buttons joins the one after it
+// ("answer" + "was this helpful? [yes] [no]" is one message). The person reads the whole turn
+// at once instead of one part per send interval, and the channel's messages per second serve
+// twice the people.
+std::vector<reply> coalesce(std::vector<reply> replies) {
+    std::vector<reply> out;
+    for (auto& r : replies) {
+        if (out.empty() || !out.back().choices.empty()) {
+            out.push_back(std::move(r));
+            continue;
+        }
+        auto& last = out.back();
+        if (!last.text.empty() && !r.text.empty()) last.text += "\n\n";
+        last.text += r.text;
+        last.choices = std::move(r.choices);
+    }
+    return out;
+}
+
 // The conversation state kept between turns (JSON in the people table).
 struct state {
     std::vector<std::string> choices;  // ids of the choices last offered, for typed numbers
@@ -101,6 +120,7 @@ public:
 
 private:
     turn finish() {
+        t_.replies = coalesce(std::move(t_.replies));
         st_.choices.clear();
         if (!t_.replies.empty())
             for (const auto& c : t_.replies.back().choices) st_.choices.push_back(c.id);
@@ -273,8 +293,8 @@ private:
         if (has_topic(intent)) {
             topic_answer(intent);
         } else if (intent == "greeting") {
-            if (!ctx_.person.is_new) ctx_.say(ctx_.text("greeting.reply"));
-            menu(ctx_.text("menu.prompt"));
+            // A returning person is greeted back; a new one just had the welcome.
+            menu(ctx_.text(ctx_.person.is_new ? "menu.prompt" : "greeting.reply"));
             ctx_.record(intent, "answered");
         } else if (intent == "help") {
             menu(ctx_.text("help.reply"));

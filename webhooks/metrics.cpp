@@ -50,6 +50,9 @@ std::string metrics::render(const external& ext) const {
         << "# HELP opas_commit_failures_total Failed storage commits.\n"
            "# TYPE opas_commit_failures_total counter\n"
         << "opas_commit_failures_total " << ext.commit_failures << "\n"
+        << "# HELP opas_commits_total Transactions of the single writer (each holds many turns under load).\n"
+           "# TYPE opas_commits_total counter\n"
+        << "opas_commits_total " << ext.commits << "\n"
         << "# HELP opas_open_connections Open inbound HTTP connections.\n"
            "# TYPE opas_open_connections gauge\n"
         << "opas_open_connections " << ext.open_connections << "\n";

@@ -20,6 +20,7 @@ public:
         std::int64_t duplicates = 0;
         std::int64_t turns = 0;
         std::int64_t commit_failures = 0;
+        std::int64_t commits = 0;  // transactions of the writer (turns / commits = batch size)
         std::int64_t outbox_depth = -1;   // -1: unknown
         std::int64_t outbox_failed = -1;
         std::int64_t open_connections = 0;

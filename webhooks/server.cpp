@@ -403,6 +403,7 @@ net::awaitable<http::message_generator> server::metrics_page(unsigned version) {
     ext->duplicates = c.duplicates;
     ext->turns = c.turns;
     ext->commit_failures = c.commit_failures;
+    ext->commits = c.batches;
     ext->open_connections = open_;
     metrics_.request("metrics", 200);
     co_return respond(http::status::ok, version, !stopping_, metrics_.render(*ext),
