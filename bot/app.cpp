@@ -1,6 +1,26 @@
 #include "bot/app.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 namespace opas::bot {
+namespace {
+
+// What built this process: the executable's size and time change with every link, so a
+// cached model never outlives the training code it came from.
+std::string build_key() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    const auto size = std::filesystem::file_size(exe, ec);
+    if (ec) return {};
+    const auto time = std::filesystem::last_write_time(exe, ec);
+    if (ec) return {};
+    return exe.string() + ":" + std::to_string(size) + ":" +
+           std::to_string(time.time_since_epoch().count());
+}
+
+}  // namespace
 
 storage::config storage_config_of(const config& cfg) {
     storage::config s;
@@ -18,6 +38,12 @@ std::unique_ptr<storage::database> open_database(const config& cfg) {
 
 std::unique_ptr<intents::model> load_model(const config& cfg) {
     try {
+        // OPAS_MODEL_CACHE=<dir>: keep the trained model there (tests; see README "Tests").
+        const char* cache = std::getenv("OPAS_MODEL_CACHE");
+        if (cache && *cache) {
+            if (auto key = build_key(); !key.empty())
+                return intents::model::load_cached(cfg.locales_dir, cfg.languages, cache, key);
+        }
         return intents::model::load(cfg.locales_dir, cfg.languages);
     } catch (const std::exception& e) {
         throw startup_error(std::string("locales: ") + e.what());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <new>
@@ -10,6 +11,7 @@
 
 #include <sys/mman.h>
 
+#include "intents/bytes.hpp"
 #include "intents/features.hpp"
 
 // The training loop is also built for AVX2, chosen at load time (an ifunc). Not under TSan:
@@ -97,6 +99,28 @@ std::int32_t feature_table::insert(std::uint32_t hash) {
     }
     slots_[at] = {hash, static_cast<std::int32_t>(count_++)};
     return slots_[at].row;
+}
+
+void feature_table::save(byte_writer& out) const {
+    out.vec(slots_);
+    out.pod<std::uint64_t>(count_);
+}
+
+void feature_table::load(byte_reader& in) {
+    in.vec(slots_);
+    count_ = static_cast<std::size_t>(in.pod<std::uint64_t>());
+    // find() needs a power-of-two size with empty slots, and rows 0..count_-1 once each.
+    const std::size_t size = slots_.size();
+    if (size != 0 && (!std::has_single_bit(size) || count_ * 2 > size)) byte_reader::fail();
+    if (size == 0 && count_ != 0) byte_reader::fail();
+    std::size_t used = 0;
+    for (const auto& s : slots_) {
+        if (s.key == 0) continue;
+        ++used;
+        if (s.row < 0 || static_cast<std::size_t>(s.row) >= count_) byte_reader::fail();
+    }
+    if (used != count_) byte_reader::fail();
+    mask_ = size == 0 ? 0 : size - 1;
 }
 
 namespace {
@@ -291,6 +315,33 @@ linear_classifier linear_classifier::train(std::span<const training_set> parts, 
         model.weights_[i] = static_cast<std::int16_t>(units + (units < 0 ? -0.5f : 0.5f));
     }
     return model;
+}
+
+void linear_classifier::save(byte_writer& out) const {
+    table_.save(out);
+    out.vec(weights_);
+    out.pod(scale_);
+    out.vec(bias_);
+    out.vec(word_classes_);
+    out.pod<std::int32_t>(classes_);
+    out.pod(temperature_);
+}
+
+linear_classifier linear_classifier::load(byte_reader& in) {
+    linear_classifier c;
+    c.table_.load(in);
+    in.vec(c.weights_);
+    c.scale_ = in.pod<float>();
+    in.vec(c.bias_);
+    in.vec(c.word_classes_);
+    c.classes_ = in.pod<std::int32_t>();
+    c.temperature_ = in.pod<float>();
+    const std::size_t rows = c.table_.size();
+    if (c.classes_ < 1 || static_cast<std::size_t>(c.classes_) > stride ||
+        c.weights_.size() != rows * stride || c.bias_.size() < static_cast<std::size_t>(c.classes_) ||
+        c.word_classes_.size() != rows || !(c.temperature_ > 0) || !std::isfinite(c.scale_))
+        byte_reader::fail();
+    return c;
 }
 
 void linear_classifier::logits(std::span<const std::uint32_t> features, std::span<float> out,

@@ -9,6 +9,9 @@
 
 namespace opas::intents {
 
+class byte_writer;
+class byte_reader;
+
 // Training examples stored back to back (one allocation, not one per example).
 struct training_set {
     std::vector<std::uint32_t> features;   // each example's sorted, unique feature hashes
@@ -64,6 +67,11 @@ public:
     }
     std::size_t size() const { return count_; }
 
+    // The trained table as bytes and back (the model cache); load() throws std::runtime_error
+    // on data no save() wrote.
+    void save(byte_writer& out) const;
+    void load(byte_reader& in);
+
 private:
     struct slot {
         std::uint32_t key = 0;  // 0 = empty
@@ -95,6 +103,11 @@ public:
     // `known_share`, if given, receives the share of features seen in training.
     void predict(std::span<const std::uint32_t> features, std::span<float> probabilities,
                  float* known_share = nullptr) const;
+
+    // The trained classifier as bytes and back (the model cache); load() throws
+    // std::runtime_error on data no save() wrote.
+    void save(byte_writer& out) const;
+    static linear_classifier load(byte_reader& in);
 
 private:
     void logits(std::span<const std::uint32_t> features, std::span<float> out,

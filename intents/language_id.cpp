@@ -9,6 +9,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "intents/bytes.hpp"
 #include "intents/classifier.hpp"
 #include "intents/features.hpp"
 #include "intents/normalize.hpp"
@@ -174,6 +175,47 @@ language_identifier::language_identifier() = default;
 language_identifier::language_identifier(language_identifier&&) noexcept = default;
 language_identifier& language_identifier::operator=(language_identifier&&) noexcept = default;
 language_identifier::~language_identifier() = default;
+
+void language_identifier::save(byte_writer& out) const {
+    out.pod<std::uint64_t>(codes_.size());
+    for (const auto& code : codes_) out.str(code);
+    out.pod<std::uint64_t>(scripts_.size());
+    for (const auto& m : scripts_) {
+        out.pod<std::int32_t>(m->script);
+        out.vec(std::vector<std::uint64_t>(m->langs.begin(), m->langs.end()));
+        m->table.save(out);
+        out.vec(m->log_prob);
+        for (const auto& u : m->unseen) out.vec(u);
+    }
+    out.vec(international_);
+}
+
+language_identifier language_identifier::load(byte_reader& in) {
+    language_identifier id;
+    id.codes_.resize(in.count(8));
+    for (auto& code : id.codes_) code = in.str();
+    id.scripts_.resize(in.count(8));
+    for (auto& m : id.scripts_) {
+        m = std::make_unique<script_model>();
+        m->script = static_cast<UScriptCode>(in.pod<std::int32_t>());
+        std::vector<std::uint64_t> langs;
+        in.vec(langs);
+        for (const auto l : langs) {
+            if (l >= id.codes_.size()) byte_reader::fail();
+            m->langs.push_back(static_cast<std::size_t>(l));
+        }
+        m->table.load(in);
+        in.vec(m->log_prob);
+        for (auto& u : m->unseen) {
+            in.vec(u);
+            if (u.size() != langs.size()) byte_reader::fail();
+        }
+        if (m->log_prob.size() != m->table.size() * langs.size()) byte_reader::fail();
+    }
+    in.vec(id.international_);
+    if (!std::is_sorted(id.international_.begin(), id.international_.end())) byte_reader::fail();
+    return id;
+}
 
 bool language_identifier::is_international(std::string_view word) const {
     return std::binary_search(international_.begin(), international_.end(),

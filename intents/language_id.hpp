@@ -12,6 +12,9 @@
 
 namespace opas::intents {
 
+class byte_writer;
+class byte_reader;
+
 struct language_guess {
     std::string code;       // a loaded language code; empty only when no language is loaded
     double confidence = 0;  // posterior probability of `code`
@@ -33,6 +36,11 @@ public:
     ~language_identifier();
 
     const std::vector<std::string>& codes() const { return codes_; }
+
+    // The trained identifier as bytes and back (the model cache); load() throws
+    // std::runtime_error on data no save() wrote.
+    void save(byte_writer& out) const;
+    static language_identifier load(byte_reader& in);
 
     // `normalized` is normalize()d text; `hint` a BCP 47 tag ("ar-SA") or empty.
     language_guess detect(std::string_view normalized, std::string_view hint) const;

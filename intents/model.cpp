@@ -157,14 +157,6 @@ unsigned thread_count(const model_options& options) {
 
 }  // namespace
 
-struct model::language_model {
-    std::string code;
-    std::size_t index = 0;  // in codes_
-    std::size_t group = 0;  // its classifier in groups_
-    entity_words entities;
-    std::string endonym;
-};
-
 struct model::workspace {
     explicit workspace(const std::vector<std::string>& codes) {
         for (const auto& code : codes) stemmers.push_back(std::make_unique<stemmer>(code));
@@ -205,13 +197,19 @@ private:
 model::model() = default;
 model::~model() = default;
 
-std::unique_ptr<model> model::load(const std::string& locales_dir,
-                                   const std::vector<std::string>& languages,
-                                   const model_options& options) {
+std::vector<locale_text> model::read_locales(const std::string& locales_dir,
+                                             const std::vector<std::string>& languages,
+                                             const model_options& options) {
     std::vector<locale_text> locales(languages.size());
     run_parallel(languages.size(), thread_count(options),
                  [&](std::size_t l) { locales[l] = read_locale(locales_dir, languages[l]); });
-    return train(std::move(locales), options);
+    return locales;
+}
+
+std::unique_ptr<model> model::load(const std::string& locales_dir,
+                                   const std::vector<std::string>& languages,
+                                   const model_options& options) {
+    return train(read_locales(locales_dir, languages, options), options);
 }
 
 std::unique_ptr<model> model::train(std::vector<locale_text> locales,

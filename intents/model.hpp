@@ -63,6 +63,18 @@ public:
                                        const std::vector<std::string>& languages,
                                        const model_options& options = {});
 
+    // Loads like load(), but keeps what training computes (the classifiers and the language
+    // identifier) in a file in `cache_dir` (created when missing), named by a fingerprint of
+    // the examples, the options and `build_key` (anything that changes whenever the training
+    // code does, e.g. the executable's size and time). The next start with the same data and
+    // build reads that file instead of training: tests start hundreds of processes. A missing
+    // or damaged file is trained anew and replaced; a cache that cannot be written is skipped.
+    static std::unique_ptr<model> load_cached(const std::string& locales_dir,
+                                              const std::vector<std::string>& languages,
+                                              const std::string& cache_dir,
+                                              std::string_view build_key,
+                                              const model_options& options = {});
+
     // Trains from locale data already in memory (tests: cross-validation folds).
     static std::unique_ptr<model> train(std::vector<locale_text> locales,
                                         const model_options& options = {});
@@ -91,11 +103,28 @@ public:
     std::string_view endonym(std::string_view lang) const;
 
 private:
-    struct language_model;
+    struct language_model {
+        std::string code;
+        std::size_t index = 0;  // in codes_
+        std::size_t group = 0;  // its classifier in groups_
+        entity_words entities;
+        std::string endonym;
+    };
     struct workspace;
     class workspace_lease;
 
     model();
+    static std::vector<locale_text> read_locales(const std::string& locales_dir,
+                                                 const std::vector<std::string>& languages,
+                                                 const model_options& options);
+    // The model cache (intents/model_cache.cpp): what training computed, as bytes, and a model
+    // from those bytes and the locales' other data; the latter throws std::runtime_error on
+    // bytes that do not fit.
+    std::string trained_bytes(std::string_view fingerprint) const;
+    static std::unique_ptr<model> from_trained(const std::vector<locale_text>& locales,
+                                               const model_options& options,
+                                               std::string_view bytes,
+                                               std::string_view fingerprint);
     const language_model* find(std::string_view lang) const;
     float* scores_of(std::string_view text, const language_model& lm, workspace& ws) const;
     float* score_tokens(const language_model& lm, workspace& ws) const;        // of ws.tokens
