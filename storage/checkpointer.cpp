@@ -1,6 +1,16 @@
 #include "storage/checkpointer.hpp"
 
+#include <chrono>
+
 namespace opas::storage {
+namespace {
+
+// At most one checkpoint a second. Back to back, under load, their fsyncs of the database file
+// met the writer's fsync of the WAL on the same disk: with synchronous=FULL, p99 at 64
+// connections was 10.7 ms, with this pause 9.5 ms (medians of 6 alternating runs each).
+constexpr auto min_interval = std::chrono::milliseconds(1000);
+
+}  // namespace
 
 checkpointer::checkpointer(sqlite3* writer, std::string path, int threshold_pages)
     : writer_(writer), path_(std::move(path)), threshold_pages_(threshold_pages) {
@@ -50,8 +60,10 @@ void checkpointer::run() {
         int copied = 0;
         // A failure (busy, disk full) is retried at the next commit over the threshold.
         sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         due_ = false;
+        // Rest before the next one (commits meanwhile only mark it due).
+        wake_.wait_for(lock, min_interval, [this] { return stopping_; });
     }
 }
 

@@ -2,7 +2,8 @@
 // Moves WAL checkpoints off the writer: SQLite's automatic checkpoint runs inside the COMMIT
 // that crosses the threshold, stalling every turn of that group commit. Here the writer's
 // connection only reports the WAL size (sqlite3_wal_hook) and a thread with its own
-// connection copies the WAL into the database (PASSIVE: never blocks the writer).
+// connection copies the WAL into the database (PASSIVE: never blocks the writer), at most
+// once a second.
 //
 // Under sustained overload (the webhook bench) a passive checkpoint never catches up with the
 // writer, so the WAL is not started over and grows until the load eases; then the thread's
