@@ -206,6 +206,17 @@ std::vector<locale_text> model::read_locales(const std::string& locales_dir,
     return locales;
 }
 
+std::unique_ptr<model::language_model> model::language_of(locale_text& locale, std::size_t index,
+                                                        std::size_t group) {
+    auto lm = std::make_unique<language_model>();
+    lm->code = locale.code;
+    lm->index = index;
+    lm->group = group;
+    lm->entities = std::move(locale.entities);
+    lm->endonym = locale.endonym;
+    return lm;
+}
+
 std::unique_ptr<model> model::load(const std::string& locales_dir,
                                    const std::vector<std::string>& languages,
                                    const model_options& options) {
@@ -319,13 +330,7 @@ std::unique_ptr<model> model::train(std::vector<locale_text> locales,
         parts.push_back(std::move(bridge_examples));
     }
     for (std::size_t l = 0; l < count; ++l) {
-        auto lm = std::make_unique<language_model>();
-        lm->code = locales[l].code;
-        lm->index = l;
-        lm->group = static_cast<std::size_t>(group_of[l]);
-        lm->entities = std::move(locales[l].entities);
-        lm->endonym = locales[l].endonym;
-        m->languages_[l] = std::move(lm);
+        m->languages_[l] = language_of(locales[l], l, static_cast<std::size_t>(group_of[l]));
     }
     // Tasks: the groups, biggest first, and the language identifier second: on few threads the
     // longest task must start first. `group_count` stands for the language identifier.

@@ -119,9 +119,12 @@ private:
                                                  const model_options& options);
     // The model cache (intents/model_cache.cpp): what training computed, as bytes, and a model
     // from those bytes and the locales' other data; the latter throws std::runtime_error on
-    // bytes that do not fit.
+    // bytes that do not fit, before it takes anything from `locales`.
     std::string trained_bytes(std::string_view fingerprint) const;
-    static std::unique_ptr<model> from_trained(const std::vector<locale_text>& locales,
+    // A language's entry; takes the locale's entity words.
+    static std::unique_ptr<language_model> language_of(locale_text& locale, std::size_t index,
+                                                       std::size_t group);
+    static std::unique_ptr<model> from_trained(std::vector<locale_text>& locales,
                                                const model_options& options,
                                                std::string_view bytes,
                                                std::string_view fingerprint);

@@ -180,7 +180,7 @@ std::string model::trained_bytes(std::string_view fingerprint) const {
     return bytes;
 }
 
-std::unique_ptr<model> model::from_trained(const std::vector<locale_text>& locales,
+std::unique_ptr<model> model::from_trained(std::vector<locale_text>& locales,
                                            const model_options& options, std::string_view bytes,
                                            std::string_view fingerprint) {
     std::uint64_t sum = 0;
@@ -197,25 +197,18 @@ std::unique_ptr<model> model::from_trained(const std::vector<locale_text>& local
     for (const auto& locale : locales) {
         if (in.str() != locale.code) byte_reader::fail();
         group_of.push_back(static_cast<std::size_t>(in.pod<std::uint64_t>()));
+        m->codes_.push_back(locale.code);
     }
     const auto group_count = in.count(1);
     for (std::size_t g = 0; g < group_count; ++g)
         m->groups_.push_back(std::make_unique<linear_classifier>(linear_classifier::load(in)));
     m->identifier_ = std::make_unique<language_identifier>(language_identifier::load(in));
-    if (!in.done()) byte_reader::fail();
-    for (std::size_t l = 0; l < locales.size(); ++l) {
-        if (group_of[l] >= group_count || m->identifier_->codes().size() != locales.size() ||
-            m->identifier_->codes()[l] != locales[l].code)
-            byte_reader::fail();
-        auto lm = std::make_unique<language_model>();
-        lm->code = locales[l].code;
-        lm->index = l;
-        lm->group = group_of[l];
-        lm->entities = locales[l].entities;
-        lm->endonym = locales[l].endonym;
-        m->codes_.push_back(lm->code);
-        m->languages_.push_back(std::move(lm));
-    }
+    if (!in.done() || m->identifier_->codes() != m->codes_) byte_reader::fail();
+    for (const auto group : group_of)
+        if (group >= group_count) byte_reader::fail();
+    // Nothing fails from here on: only now are the locales' entity words taken.
+    for (std::size_t l = 0; l < locales.size(); ++l)
+        m->languages_.push_back(language_of(locales[l], l, group_of[l]));
     return m;
 }
 
