@@ -187,6 +187,56 @@ FROM seen AS old;
 DROP TABLE seen;
 ALTER TABLE seen_ids RENAME TO seen;
 )sql"},
+    // Every turn inserts into outbox and contact_log, and every send updates outbox. A CHECK
+    // of the form `x IN (a, b, c)` makes SQLite build a temporary b-tree for the list on each
+    // of those writes (three or more values); the same check written with OR costs nothing.
+    // SQLite cannot alter a CHECK, so both tables are rebuilt with their rows, ids and
+    // AUTOINCREMENT counter. Nothing refers to them, so the rebuild touches no other table.
+    // (The other tables' IN checks stay: they are written a few times a day.)
+    {4, R"sql(
+CREATE TABLE outbox_new (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id           INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    channel             TEXT NOT NULL,
+    kind                TEXT NOT NULL,
+    payload             TEXT NOT NULL,
+    state               TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state = 'pending' OR state = 'sent' OR state = 'failed'),
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at     INTEGER NOT NULL,
+    created_at          INTEGER NOT NULL,
+    sent_at             INTEGER,
+    failed_at           INTEGER,
+    platform_message_id TEXT,
+    last_error          TEXT
+);
+INSERT INTO outbox_new SELECT id, person_id, channel, kind, payload, state, attempts,
+    next_attempt_at, created_at, sent_at, failed_at, platform_message_id, last_error FROM outbox;
+DELETE FROM sqlite_sequence WHERE name = 'outbox_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_new', seq FROM sqlite_sequence
+    WHERE name = 'outbox';
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_pending ON outbox (channel, id) WHERE state = 'pending';
+CREATE INDEX outbox_failed ON outbox (id) WHERE state = 'failed';
+CREATE INDEX outbox_by_person ON outbox (person_id);
+
+CREATE TABLE contact_log_new (
+    id        INTEGER PRIMARY KEY,
+    pseudonym TEXT NOT NULL,
+    hour      INTEGER NOT NULL,
+    channel   TEXT NOT NULL,
+    language  TEXT NOT NULL,
+    intent    TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    helpful   INTEGER NOT NULL DEFAULT -1 CHECK (helpful = -1 OR helpful = 0 OR helpful = 1)
+);
+INSERT INTO contact_log_new SELECT id, pseudonym, hour, channel, language, intent, outcome,
+    helpful FROM contact_log;
+DROP TABLE contact_log;
+ALTER TABLE contact_log_new RENAME TO contact_log;
+CREATE INDEX contact_log_by_hour ON contact_log (hour, channel, language, intent);
+)sql"},
 };
 
 constexpr int newest = migrations[std::size(migrations) - 1].version;

@@ -18,7 +18,8 @@ constexpr std::size_t telegram_text_limit = 4000;
 constexpr std::size_t telegram_callback_data_limit = 64;
 
 // True when the X-Telegram-Bot-Api-Secret-Token header equals `secret`. Constant time (also
-// in the lengths). An empty header or an empty secret is never accepted.
+// in the lengths). An empty header or an empty secret is never accepted, nor anything
+// longer than Telegram's 256-character limit for secret tokens.
 bool telegram_secret_ok(std::string_view header_value, std::string_view secret);
 
 // One webhook body (an Update object). Exactly one event per well-formed update, with

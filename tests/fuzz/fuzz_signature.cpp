@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!whatsapp_signature_ok(signature(body, secret, true), body, secret)) __builtin_trap();
     if (whatsapp_signature_ok(signature(body, secret, false), body, "")) __builtin_trap();
 
-    if (telegram_secret_ok(header, body) != (!header.empty() && !body.empty() && header == body))
+    const bool may_match = !header.empty() && header.size() <= 256 && !body.empty();
+    if (telegram_secret_ok(header, body) != (may_match && header == body))
         __builtin_trap();
     return 0;
 }

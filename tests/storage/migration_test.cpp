@@ -180,3 +180,58 @@ TEST_CASE("dedupe keys stored before schema 3 are still known after the upgrade"
     CHECK_FALSE(db->mark_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY3", 200).value());
     CHECK(db->mark_seen("wa:wamid.HBgMMzU4NDAxMjM0NTY4", 200).value());
 }
+
+TEST_CASE("schema 4 keeps the outbox's ids and counter and its checks", "[storage][migration]") {
+    temp_dir dir;
+    const std::string path = dir.file("v3.db");
+    create_at_version(path, 3);
+    {
+        raw_db raw(path);
+        fill(raw, 3);
+        raw.exec("INSERT INTO outbox (person_id, channel, kind, payload, next_attempt_at,"
+                 " created_at) VALUES (1, 'telegram', 'message', '{}', 0, 0),"
+                 " (1, 'telegram', 'message', '{}', 0, 0)");
+        raw.exec("DELETE FROM outbox WHERE id = 3");  // the counter stays at 3
+    }
+    auto db = open_ok(config_for(path));
+    auto id = db->enqueue(1, "message", R"({"text":"after"})", 10);
+    REQUIRE(id.ok());
+    CHECK(*id == 4);  // AUTOINCREMENT: an id once given is never given again
+    db.reset();
+    raw_db raw(path);
+    CHECK(raw.text("SELECT group_concat(id) FROM outbox") == "1,2,4");
+    // The checks still refuse what they refused before.
+    CHECK(sqlite3_exec(raw.get(), "UPDATE outbox SET state = 'lost' WHERE id = 1", nullptr,
+                       nullptr, nullptr) == SQLITE_CONSTRAINT);
+    CHECK(sqlite3_exec(raw.get(), "UPDATE contact_log SET helpful = 2", nullptr, nullptr,
+                       nullptr) == SQLITE_CONSTRAINT);
+}
+
+TEST_CASE("the writes of every turn and send build no temporary b-tree", "[storage][migration]") {
+    temp_dir dir;
+    open_ok(config_for(dir.file("opas.db"))).reset();
+    raw_db raw(dir.file("opas.db"));
+    // A temporary b-tree shows as OpenEphemeral in the statement's program.
+    for (const std::string sql :
+         {"INSERT INTO outbox (person_id, channel, kind, payload, next_attempt_at, created_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+          "UPDATE outbox SET state = 'sent', platform_message_id = ?2, sent_at = ?3"
+          " WHERE id = ?1 AND state = 'pending'",
+          "INSERT INTO contact_log (pseudonym, hour, channel, language, intent, outcome,"
+          " helpful) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"}) {
+        INFO(sql);
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(raw.get(), ("EXPLAIN " + sql).c_str(), -1, &st, nullptr) ==
+                SQLITE_OK);
+        int opcodes = 0;
+        int ephemeral = 0;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            ++opcodes;
+            const auto* op = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+            if (op != nullptr && std::string(op) == "OpenEphemeral") ++ephemeral;
+        }
+        sqlite3_finalize(st);
+        CHECK(opcodes > 0);
+        CHECK(ephemeral == 0);
+    }
+}

@@ -79,6 +79,7 @@ public:
         sqlite3_finalize(st);
         return out;
     }
+    sqlite3* get() const { return db_; }
 
 private:
     sqlite3* db_ = nullptr;

@@ -43,11 +43,19 @@ json parse_body(const std::string& body) { return json::parse(body); }
 
 TEST_CASE("the Telegram secret header is accepted when it equals the secret") {
     CHECK(telegram_secret_ok("s3cr3t-Token_1", "s3cr3t-Token_1"));
+    CHECK(telegram_secret_ok("x", "x"));
+    const std::string longest(256, 'a');
+    CHECK(telegram_secret_ok(longest, longest));
 }
 
 TEST_CASE("a wrong or longer Telegram secret header is refused") {
     CHECK_FALSE(telegram_secret_ok("s3cr3t-Token_2", "s3cr3t-Token_1"));
     CHECK_FALSE(telegram_secret_ok("s3cr3t-Token_1x", "s3cr3t-Token_1"));
+    CHECK_FALSE(telegram_secret_ok("s3cr3t-Token_", "s3cr3t-Token_1"));
+    CHECK_FALSE(telegram_secret_ok(std::string("s3cr3t-Token_1\0", 15), "s3cr3t-Token_1"));
+    const std::string too_long(257, 'a');
+    CHECK_FALSE(telegram_secret_ok(too_long, too_long));
+    CHECK_FALSE(telegram_secret_ok(std::string(256, 'a'), std::string(255, 'a') + "b"));
 }
 
 TEST_CASE("a missing Telegram secret header or an unset secret is refused") {
