@@ -12,6 +12,7 @@
 #include "storage/keyed_hash.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/wal_vfs.hpp"
 
 namespace opas::storage {
 namespace {
@@ -165,7 +166,9 @@ result<std::unique_ptr<database>> database::open(const config& cfg) {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     flags |= cfg.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(cfg.path.c_str(), &raw, flags, nullptr);
+    // The writer's WAL frames go to the kernel one commit at a time (wal_vfs.hpp).
+    const char* vfs = memory || cfg.read_only ? nullptr : wal_vfs::name();
+    const int rc = sqlite3_open_v2(cfg.path.c_str(), &raw, flags, vfs);
     sqlite::db_handle handle(raw, &sqlite3_close_v2);
     if (rc != SQLITE_OK) return sqlite::to_status(rc, "open database", raw);
     sqlite3_extended_result_codes(raw, 1);
