@@ -123,6 +123,12 @@ std::uint32_t word_feature_of(std::string_view token) {
     return word_feature(hash_bytes(token, tag_word));
 }
 
+std::uint32_t word_bigram_feature_of(std::string_view first, std::string_view second) {
+    thread_local std::string padded;
+    padded.assign(first).append(1, ' ').append(second);
+    return word_feature(hash_bytes(padded, tag_bigram));
+}
+
 void intent_features(std::span<const std::string> tokens, stemmer* stems,
                      std::vector<std::uint32_t>& out) {
     out.clear();
@@ -132,10 +138,7 @@ void intent_features(std::span<const std::string> tokens, stemmer* stems,
     for (size_t i = 0; i < tokens.size(); ++i) {
         const std::string& token = tokens[i];
         out.push_back(word_feature_of(token));
-        if (i + 1 < tokens.size()) {
-            padded.assign(token).append(1, ' ').append(tokens[i + 1]);
-            out.push_back(word_feature(hash_bytes(padded, tag_bigram)));
-        }
+        if (i + 1 < tokens.size()) out.push_back(word_bigram_feature_of(token, tokens[i + 1]));
         if (is_han(token)) {
             han_run += token;
             continue;

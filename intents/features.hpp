@@ -43,6 +43,8 @@ inline bool is_ngram_feature(std::uint32_t h) { return (h & 1) != 0; }
 
 // The whole-word feature of one folded word token (one of those intent_features() gives).
 std::uint32_t word_feature_of(std::string_view token);
+// The feature of two adjacent folded word tokens ("apua nyt").
+std::uint32_t word_bigram_feature_of(std::string_view first, std::string_view second);
 
 // Appends the sorted, de-duplicated feature hashes of folded word tokens to `out` (cleared
 // first). `stems` may be null.

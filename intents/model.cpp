@@ -428,10 +428,21 @@ bool model::clear_emergency(const language_model& lm, const workspace& ws, doubl
                                  ? options_.long_specific_intents
                                  : options_.specific_intents;
     const auto emergency = std::uint32_t{1} << intent_index("emergency");
-    return std::any_of(ws.tokens.begin(), ws.tokens.end(), [&](const std::string& token) {
-        const auto intents = groups_[lm.group]->classes_of(word_feature_of(token));
-        return (intents & emergency) != 0 && std::popcount(intents) <= most_intents;
-    });
+    const auto specific = [&](std::uint32_t feature, int most) {
+        const auto intents = groups_[lm.group]->classes_of(feature);
+        return (intents & emergency) != 0 && std::popcount(intents) <= most;
+    };
+    // In a short message, also two adjacent words: "apua" and "nyt" are each in many
+    // intents, "apua nyt" is not. (In longer ones, pairs such as "help me" let requests like
+    // "please help me" or "help me with the form" through.)
+    const bool short_message = ws.tokens.size() <= options_.short_words;
+    for (std::size_t i = 0; i < ws.tokens.size(); ++i) {
+        if (specific(word_feature_of(ws.tokens[i]), most_intents)) return true;
+        if (short_message && i + 1 < ws.tokens.size() &&
+            specific(word_bigram_feature_of(ws.tokens[i], ws.tokens[i + 1]), most_intents))
+            return true;
+    }
+    return false;
 }
 
 intent_guess model::classify(std::string_view text, std::string_view lang) const {

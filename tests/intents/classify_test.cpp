@@ -149,3 +149,15 @@ TEST_CASE("clear emergencies are still emergencies") {
     CHECK(m.classify("my friend is unconscious", "en").intent == "emergency");
     CHECK(m.classify("اتصل بالشرطة", "ar").intent == "emergency");
 }
+
+TEST_CASE("two common words that together call for help are an emergency") {
+    // "apua" and "nyt" are each in many intents; the pair is only in emergencies.
+    OPAS_REQUIRE_LANGUAGES("fi", "en", "sv");
+    const auto& m = shared_model();
+    CHECK(m.classify("apua nyt", "fi").intent == "emergency");
+    CHECK(m.classify("help now", "en").intent == "emergency");
+    CHECK(m.classify("hjälp nu", "sv").intent == "emergency");
+    CHECK(m.classify("kiitos nyt", "fi").intent != "emergency");
+    CHECK(m.classify("help me with the form", "en").intent != "emergency");
+    CHECK(m.classify("please help me", "en").intent != "emergency");
+}
