@@ -17,6 +17,7 @@
 #include "bot/app.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/scheduler.hpp"
+#include "tests/bot/text_helpers.hpp"
 
 namespace opas::bot::test {
 
@@ -203,10 +204,6 @@ private:
     std::unique_ptr<dispatcher> dispatcher_;
     std::atomic<int> n_{0};
 };
-
-inline bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 // The ids of a reply's choices that start with `prefix`.
 inline std::vector<std::string> ids_with(const reply& r, const std::string& prefix) {

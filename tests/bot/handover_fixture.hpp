@@ -17,6 +17,7 @@
 #include "bot/dispatcher.hpp"
 #include "bot/handover_data.hpp"
 #include "bot/scheduler.hpp"
+#include "tests/bot/text_helpers.hpp"
 
 namespace opas::bot::test {
 
@@ -168,10 +169,6 @@ private:
     std::unique_ptr<dispatcher> dispatcher_;
     int n_ = 0;
 };
-
-inline bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 inline std::string joined(const std::vector<std::string>& texts) {
     std::string all;

@@ -20,6 +20,7 @@
 #include "bot/app.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/scheduler.hpp"
+#include "tests/bot/text_helpers.hpp"
 
 namespace opas::bot::volunteer_test {
 
@@ -210,10 +211,6 @@ private:
     std::unique_ptr<dispatcher> dispatcher_;
     std::atomic<int> n_{0};
 };
-
-inline bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 inline std::string all_text(const std::vector<reply>& replies) {
     std::string all;
