@@ -90,77 +90,46 @@ int wal_close(sqlite3_file* f) {
     return flushed != SQLITE_OK ? flushed : rc;
 }
 
-int wal_read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xRead(as_wal(f)->base, out, amount, offset);
-}
+// The base file's method M, on the base file; with `flush_first`, after writing out what is
+// pending (everything that reads, sizes, syncs or locks the file must see all writes).
+template <auto M, bool flush_first>
+struct forward;
+template <typename R, typename... A, R (*sqlite3_io_methods::*M)(sqlite3_file*, A...),
+          bool flush_first>
+struct forward<M, flush_first> {
+    static R call(sqlite3_file* f, A... args) {
+        if constexpr (flush_first) {
+            if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
+        }
+        return (base_io(f).*M)(as_wal(f)->base, args...);
+    }
+};
+template <auto M>
+constexpr auto flushed = forward<M, true>::call;
+template <auto M>
+constexpr auto passed = forward<M, false>::call;
 
-int wal_truncate(sqlite3_file* f, sqlite3_int64 size) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xTruncate(as_wal(f)->base, size);
-}
-
-int wal_sync(sqlite3_file* f, int flags) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xSync(as_wal(f)->base, flags);
-}
-
-int wal_file_size(sqlite3_file* f, sqlite3_int64* size) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xFileSize(as_wal(f)->base, size);
-}
-
-int wal_lock(sqlite3_file* f, int level) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xLock(as_wal(f)->base, level);
-}
-
-int wal_unlock(sqlite3_file* f, int level) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xUnlock(as_wal(f)->base, level);
-}
-
-int wal_check_reserved(sqlite3_file* f, int* out) {
-    return base_io(f).xCheckReservedLock(as_wal(f)->base, out);
-}
-
-int wal_file_control(sqlite3_file* f, int op, void* arg) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xFileControl(as_wal(f)->base, op, arg);
-}
-
-int wal_sector_size(sqlite3_file* f) { return base_io(f).xSectorSize(as_wal(f)->base); }
-
-int wal_device(sqlite3_file* f) { return base_io(f).xDeviceCharacteristics(as_wal(f)->base); }
-
-int wal_shm_map(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-    return base_io(f).xShmMap(as_wal(f)->base, page, size, extend, out);
-}
-
-int wal_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-    return base_io(f).xShmLock(as_wal(f)->base, offset, n, flags);
-}
-
-void wal_shm_barrier(sqlite3_file* f) { base_io(f).xShmBarrier(as_wal(f)->base); }
-
-int wal_shm_unmap(sqlite3_file* f, int delete_flag) {
-    return base_io(f).xShmUnmap(as_wal(f)->base, delete_flag);
-}
-
-int wal_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-    if (const int rc = flush(as_wal(f)); rc != SQLITE_OK) return rc;
-    return base_io(f).xFetch(as_wal(f)->base, offset, amount, out);
-}
-
-int wal_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
-    return base_io(f).xUnfetch(as_wal(f)->base, offset, p);
-}
-
-constexpr sqlite3_io_methods wal_methods = {
-    3,           wal_close,          wal_read,        wal_write,      wal_truncate,
-    wal_sync,    wal_file_size,      wal_lock,        wal_unlock,     wal_check_reserved,
-    wal_file_control, wal_sector_size, wal_device,    wal_shm_map,    wal_shm_lock,
-    wal_shm_barrier, wal_shm_unmap,  wal_fetch,       wal_unfetch,
+using io = sqlite3_io_methods;
+constexpr io wal_methods = {
+    3,
+    wal_close,
+    flushed<&io::xRead>,
+    wal_write,
+    flushed<&io::xTruncate>,
+    flushed<&io::xSync>,
+    flushed<&io::xFileSize>,
+    flushed<&io::xLock>,
+    flushed<&io::xUnlock>,
+    passed<&io::xCheckReservedLock>,
+    flushed<&io::xFileControl>,
+    passed<&io::xSectorSize>,
+    passed<&io::xDeviceCharacteristics>,
+    passed<&io::xShmMap>,
+    passed<&io::xShmLock>,
+    passed<&io::xShmBarrier>,
+    passed<&io::xShmUnmap>,
+    flushed<&io::xFetch>,
+    passed<&io::xUnfetch>,
 };
 
 int open_file(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {
