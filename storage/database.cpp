@@ -2,7 +2,11 @@
 // database_people.cpp, outbox and logs in database_outbox.cpp.
 #include "storage/database.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -29,6 +33,23 @@ status create_parent_directory(const std::string& path) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) return status::io_error("create database directory: " + ec.message());
+    return status::ok_status();
+}
+
+// SQLite opens a file it may not write read-only without a word, and then fails on the first
+// pragma with "unable to open database file". Say what is wrong instead: the writer needs the
+// file and its folder (for the -wal and -shm files beside it).
+status check_writable(const std::string& path) {
+    const std::filesystem::path file(path);
+    const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+    for (const auto& [p, what] : {std::pair{file, "the file"}, std::pair{folder, "its folder"}}) {
+        if (::access(p.c_str(), F_OK) != 0) continue;  // a new file: SQLite creates it
+        if (::access(p.c_str(), W_OK) == 0) continue;
+        const int e = errno;
+        return status::read_only(std::string("cannot write ") + what + " (" + std::strerror(e) +
+                                 "); opas needs to write the file and create the -wal and -shm "
+                                 "files beside it");
+    }
     return status::ok_status();
 }
 
@@ -162,6 +183,7 @@ result<std::unique_ptr<database>> database::open(const config& cfg) {
     const bool memory = is_memory_path(cfg.path);
     if (!memory && !cfg.read_only) {
         if (auto s = create_parent_directory(cfg.path); !s.ok()) return s;
+        if (auto s = check_writable(cfg.path); !s.ok()) return s;
     }
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     flags |= cfg.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

@@ -21,6 +21,7 @@ sync_modes=${SYNC_MODES:-false true}
 threads=${THREADS:-2}          # io threads of opas and of the bare server
 wrk_threads=${WRK_THREADS:-1}
 users=${BENCH_USERS:-1000}
+send_rate=${SEND_RATE:-10000}  # the sender's messages/s to the fake API (Telegram allows 30)
 secret=bench-secret_1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
@@ -79,7 +80,7 @@ opas_config() {  # $1 dir, $2 sync
  "database": "$1/opas.db", "database_sync_full": $2,
  "locales_dir": "$root/locales", "log_level": "warn",
  "telegram": {"api_base": "http://127.0.0.1:$api_port", "bot_token": "123:BENCH",
-              "secret_token": "$secret", "rate_per_second": 10000, "per_chat_interval_ms": 0}}
+              "secret_token": "$secret", "rate_per_second": $send_rate, "per_chat_interval_ms": 0}}
 EOF
 }
 

@@ -56,6 +56,12 @@ public:
         if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
     }
     bool mounted() const { return mounted_; }
+    // Turns the whole file system read-only or writable again (refused while a file on it is
+    // open for writing, so only between runs of the server).
+    bool remount(bool read_only) {
+        const unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0);
+        return ::mount("tmpfs", dir_.c_str(), "tmpfs", flags, nullptr) == 0;
+    }
 
 private:
     std::string dir_;
@@ -151,6 +157,37 @@ TEST_CASE("readyz is 503 while the disk under the database is full") {
     CHECK(http_request(opas.port(), "GET", "/readyz").status == 503);
     std::filesystem::remove(mnt + "/filler");
     CHECK(wait_until([&] { return http_request(opas.port(), "GET", "/readyz").status == 200; }));
+}
+
+// A running server keeps its open file writable, so "read-only" meets opas at a start: after a
+// restore onto a read-only mount, say. It must refuse with a clear reason (not SQLite's "unable
+// to open database file"), and start and answer once the fault is gone (systemd restarts it).
+TEST_CASE("a read-only database stops the start with a clear reason and starts once writable") {
+    temp_dir dir;
+    const std::string mnt = dir.path() + "/mnt";
+    small_tmpfs fs(mnt, "8m");
+    REQUIRE(fs.mounted());  // needs root (CI and the build VM run as root)
+    fake_api api;
+    const std::string config_file = dir.path() + "/opas.json";
+    const std::string db = mnt + "/opas.db";
+    {
+        opas_process opas(dir.path(), test_config(mnt, api, R"("log_level": "warn")"));
+        REQUIRE(post_update(opas.port(), 1, 100) == 200);
+        REQUIRE(opas.terminate() == 0);
+    }
+    REQUIRE(fs.remount(true));
+    for (const char* command : {"serve", "migrate"}) {
+        const auto refused = run_opas({command, "--config", config_file});
+        CHECK(refused.exit_code == 1);
+        CHECK_THAT(refused.err, Catch::Contains("cannot write the file (Read-only file system)"));
+        CHECK_THAT(refused.err, Catch::Contains(db));
+    }
+    REQUIRE(fs.remount(false));
+    opas_process opas(dir.path(), test_config(mnt, api, R"("log_level": "warn")"));
+    CHECK(post_update(opas.port(), 2, 101) == 200);
+    CHECK(wait_until([&] { return scalar(db, "SELECT count(*) FROM outbox WHERE state = 'pending'") == "0"; }));
+    CHECK(scalar(db, "SELECT count(DISTINCT person_id) FROM outbox WHERE state = 'sent'") == "2");
+    CHECK(opas.terminate() == 0);
 }
 
 TEST_CASE("replies are delivered in order after the platform API was down for a while") {
