@@ -19,6 +19,7 @@ namespace {
 
 using opas::intents::locale_text;
 using opas::intents::model;
+using opas::intents::testing::share;
 
 constexpr int folds = 5;
 
@@ -139,8 +140,6 @@ cv_result cross_validate(const std::vector<locale_text>& all) {
     }
     return out;
 }
-
-double share(int part, int whole) { return whole == 0 ? 0 : 100.0 * part / whole; }
 
 }  // namespace
 

@@ -34,6 +34,9 @@ inline bool has(const std::vector<locale_text>& locales, const std::string& code
     return false;
 }
 
+// A percentage; 0 of nothing is 0 %.
+inline double share(int part, int whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
+
 // One model of every available locale, trained once for all tests of the executable.
 inline const model& shared_model() {
     static const std::unique_ptr<model> instance = model::train(available_locales());
