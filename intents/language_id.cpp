@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 #include "intents/bytes.hpp"
@@ -24,6 +25,13 @@ constexpr double evidence_scale = 8.0;  // n-gram log-likelihoods are correlated
 constexpr double hint_prior = 4.0;      // odds given to the hinted language
 constexpr double sure_posterior = 0.9;
 constexpr int han_letter_weight = 4;  // in the script majority vote
+// A language joins the model of a second script when at least this many letters and one
+// twentieth of its letters (institution names aside) are written in it.
+constexpr long min_script_letters = 2000;
+constexpr long script_share_divisor = 20;
+// Odds of a language in its second script against the languages whose own script it is: Latin
+// text is far more often French or Somali than Persian typed in Latin letters.
+constexpr float secondary_prior = 0.25f;
 constexpr std::uint64_t tag_word = 0x51ED270B27D4EB2Dull;
 
 // Finnish institution and service words that show up inside messages in any language.
@@ -85,6 +93,12 @@ UScriptCode script_group(UChar32 c) {
     return s;
 }
 
+bool next_is_latin_letter(const uint8_t* bytes, int32_t i, int32_t length) {
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    return u_isalpha(c) && script_group(c) == USCRIPT_LATIN;
+}
+
 // Runs of letters (and the marks inside them) of one script.
 void letter_tokens(std::string_view text, std::vector<letter_token>& out) {
     out.clear();
@@ -108,6 +122,18 @@ void letter_tokens(std::string_view text, std::vector<letter_token>& out) {
         const auto category = u_charType(c);
         const bool mark = category == U_NON_SPACING_MARK || category == U_COMBINING_SPACING_MARK;
         if (mark && begin >= 0) continue;
+        // Arabic typed in Latin letters writes sounds with digits ("a7jez", "3nwan"): a digit
+        // touching a Latin letter is a letter of that word.
+        const bool digit = c >= '0' && c <= '9';
+        if (digit && ((begin >= 0 && current.script == USCRIPT_LATIN) ||
+                      (i < length && next_is_latin_letter(bytes, i, length)))) {
+            if (begin < 0) {
+                begin = at;
+                current.script = USCRIPT_LATIN;
+            }
+            ++current.letters;
+            continue;
+        }
         if (!u_isalpha(c)) {
             close(at);
             continue;
@@ -166,6 +192,7 @@ std::string primary_subtag(std::string_view tag) {
 struct language_identifier::script_model {
     UScriptCode script = USCRIPT_COMMON;
     std::vector<std::size_t> langs;  // indices into codes_
+    std::vector<float> prior;        // per k: 1, or secondary_prior for a second script
     feature_table table;
     std::vector<float> log_prob;                           // row * langs.size() + k
     std::array<std::vector<float>, max_order + 1> unseen;  // per order, per k
@@ -183,6 +210,7 @@ void language_identifier::save(byte_writer& out) const {
     for (const auto& m : scripts_) {
         out.pod<std::int32_t>(m->script);
         out.vec(std::vector<std::uint64_t>(m->langs.begin(), m->langs.end()));
+        out.vec(m->prior);
         m->table.save(out);
         out.vec(m->log_prob);
         for (const auto& u : m->unseen) out.vec(u);
@@ -204,6 +232,8 @@ language_identifier language_identifier::load(byte_reader& in) {
             if (l >= id.codes_.size()) byte_reader::fail();
             m->langs.push_back(static_cast<std::size_t>(l));
         }
+        in.vec(m->prior);
+        if (m->prior.size() != langs.size()) byte_reader::fail();
         m->table.load(in);
         in.vec(m->log_prob);
         for (auto& u : m->unseen) {
@@ -222,43 +252,76 @@ bool language_identifier::is_international(std::string_view word) const {
                               hash_bytes(word, tag_word));
 }
 
+namespace {
+
+// One word of a language's training text: how often it occurs, its script and its letters.
+struct word_count {
+    int count = 0;
+    UScriptCode script = USCRIPT_COMMON;
+    int letters = 0;
+};
+
+// The scripts a language is written in: the one most of its letters are in, and another one
+// when a good share of its text uses it (Persian and Arabic typed in Latin letters: "salam,
+// kela pul nadad"). Institution names ("kela" inside Arabic text) do not count.
+std::vector<UScriptCode> scripts_of(const language_identifier& id,
+                                    const std::unordered_map<std::string, word_count>& words) {
+    std::unordered_map<int, long> letters;
+    long total = 0;
+    for (const auto& [word, c] : words) {
+        if (id.is_international(word)) continue;
+        letters[c.script] += static_cast<long>(c.count) * c.letters;
+        total += static_cast<long>(c.count) * c.letters;
+    }
+    std::vector<std::pair<long, int>> ranked;  // (letters, script), most letters first
+    for (const auto& [script, count] : letters) ranked.emplace_back(count, script);
+    std::sort(ranked.begin(), ranked.end(), std::greater<>());
+    std::vector<UScriptCode> out;
+    for (const auto& [count, script] : ranked) {
+        if (out.empty() || (count >= min_script_letters && count * script_share_divisor >= total))
+            out.push_back(static_cast<UScriptCode>(script));
+    }
+    if (out.empty()) out.push_back(USCRIPT_LATIN);
+    return out;
+}
+
+}  // namespace
+
 language_identifier language_identifier::train(std::span<const source> sources) {
     language_identifier id;
     const std::size_t n = sources.size();
     // 1. Word counts per language (normalized, plus the folded spelling as typed without
-    //    diacritics), and the script of each language.
-    std::vector<std::unordered_map<std::string, int>> counts(n);
-    std::vector<UScriptCode> scripts(n, USCRIPT_LATIN);
+    //    diacritics), with the script and length of each word.
+    std::vector<std::unordered_map<std::string, word_count>> counts(n);
     std::unordered_map<std::uint32_t, std::size_t> languages_using;  // word hash -> #languages
     std::vector<letter_token> tokens;
     for (std::size_t l = 0; l < n; ++l) {
         id.codes_.push_back(sources[l].code);
-        std::unordered_map<int, int> letters_by_script;
         for (const auto text : sources[l].texts) {
             letter_tokens(text, tokens);
             for (const auto& t : tokens) {
-                ++counts[l][std::string(t.text)];
-                letters_by_script[t.script] += t.letters;
+                auto& c = counts[l][std::string(t.text)];
+                ++c.count;
+                c.script = t.script;
+                c.letters = t.letters;
             }
         }
-        int best = 0;
-        for (const auto& [script, letters] : letters_by_script) {
-            if (letters > best) {
-                best = letters;
-                scripts[l] = static_cast<UScriptCode>(script);
-            }
-        }
-        std::vector<std::pair<std::string, int>> folded;
-        for (const auto& [word, count] : counts[l]) {
+        std::vector<std::pair<std::string, word_count>> folded;
+        for (const auto& [word, c] : counts[l]) {
             ++languages_using[hash_bytes(word, tag_word)];
             const bool ascii = std::all_of(word.begin(), word.end(), [](char ch) {
                 return static_cast<unsigned char>(ch) < 0x80;
             });
             if (ascii) continue;
             auto f = fold_normalized(word);
-            if (f != word) folded.emplace_back(std::move(f), count);
+            if (f != word) folded.emplace_back(std::move(f), c);
         }
-        for (auto& [word, count] : folded) counts[l][word] += count;
+        for (auto& [word, c] : folded) {
+            auto& to = counts[l][word];
+            to.count += c.count;
+            to.script = c.script;
+            to.letters = c.letters;
+        }
     }
     // 2. Words used by many languages are international.
     const std::size_t many = std::max<std::size_t>(3, (n + 2) / 3);
@@ -269,18 +332,22 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         id.international_.push_back(hash_bytes(word, tag_word));
     std::sort(id.international_.begin(), id.international_.end());
 
-    // 3. One n-gram model per script.
+    // 3. One n-gram model per script, over the languages written in it (scripts_of).
     std::string padded;
     std::vector<int32_t> offsets;
     for (std::size_t l = 0; l < n; ++l) {
-        auto it = std::find_if(id.scripts_.begin(), id.scripts_.end(),
-                               [&](const auto& m) { return m->script == scripts[l]; });
-        if (it == id.scripts_.end()) {
-            id.scripts_.push_back(std::make_unique<script_model>());
-            id.scripts_.back()->script = scripts[l];
-            it = std::prev(id.scripts_.end());
+        const auto scripts = scripts_of(id, counts[l]);
+        for (const auto script : scripts) {
+            auto it = std::find_if(id.scripts_.begin(), id.scripts_.end(),
+                                   [&](const auto& m) { return m->script == script; });
+            if (it == id.scripts_.end()) {
+                id.scripts_.push_back(std::make_unique<script_model>());
+                id.scripts_.back()->script = script;
+                it = std::prev(id.scripts_.end());
+            }
+            (*it)->langs.push_back(l);
+            (*it)->prior.push_back(script == scripts.front() ? 1.0f : secondary_prior);
         }
-        (*it)->langs.push_back(l);
     }
     for (auto& model : id.scripts_) {
         const std::size_t k_count = model->langs.size();
@@ -291,7 +358,8 @@ language_identifier language_identifier::train(std::span<const source> sources) 
             totals[k].fill(0);
             for (const auto& entry : counts[model->langs[k]]) {  // no structured binding:
                 const auto& word = entry.first;                   // clang-14 cannot capture one
-                const auto count = entry.second;
+                if (entry.second.script != model->script) continue;
+                const auto count = entry.second.count;
                 for_each_gram(word, padded, offsets, [&](std::uint32_t h, int order) {
                     const auto row = static_cast<std::size_t>(model->table.insert(h));
                     if (row == row_order.size()) {
@@ -390,7 +458,7 @@ language_guess language_identifier::detect(std::string_view normalized,
     for (std::size_t k = 0; k < k_count; ++k) top = std::max(top, score[k]);
     double sum = 0;
     for (std::size_t k = 0; k < k_count; ++k) {
-        score[k] = std::exp((score[k] - top) / evidence_scale);
+        score[k] = std::exp((score[k] - top) / evidence_scale) * model->prior[k];
         if (hint_loaded && codes_[model->langs[k]] == hint_code) score[k] *= hint_prior;
         sum += score[k];
     }

@@ -40,6 +40,22 @@ TEST_CASE("Finnish agency names inside other languages do not make the message F
     CHECK(m.detect_language("چطور از Kela کمک بگیرم").code == "fa");
 }
 
+TEST_CASE("Persian and Arabic typed in Latin letters keep their language") {
+    OPAS_REQUIRE_LANGUAGES("fa", "ar", "en", "fr", "so", "tr", "es");
+    const auto& m = shared_model();
+    // Written for this test (not copied from the examples or the held-out probe).
+    CHECK(m.detect_language("man dige pool nadaram, kela chi mige").code == "fa");
+    CHECK(m.detect_language("mikham ba ye nafar harf bezanam").code == "fa");
+    CHECK(m.detect_language("ana bade a7ki ma3 7ada men el markaz").code == "ar");
+    CHECK(m.detect_language("wein el markaz? shu el 3enwan").code == "ar");
+    // The Latin languages keep theirs: Persian and Arabic are a second script there.
+    CHECK(m.detect_language("merhaba, ev arıyorum").code == "tr");
+    CHECK(m.detect_language("bonjour je cherche un appartement").code == "fr");
+    CHECK(m.detect_language("hola busco piso").code == "es");
+    CHECK(m.detect_language("waxaan u baahanahay caawimaad").code == "so");
+    CHECK(m.detect_language("hello I need a flat").code == "en");
+}
+
 TEST_CASE("an agency name alone is unsure and follows the hint") {
     OPAS_REQUIRE_LANGUAGES("fi", "ru");
     const auto& m = shared_model();
