@@ -154,7 +154,6 @@ int run_serve(const bot::config& cfg) {
     ioc.run();  // until drained (or the deadline): every session has ended
     for (auto& c : more_contexts) c->stop();
     for (auto& t : pool) t.join();
-    more_contexts.clear();  // sessions cut off at the deadline end while the server still exists
     dispatcher.stop();
     spdlog::info("stopped");
     return 0;
