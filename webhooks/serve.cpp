@@ -64,15 +64,7 @@ int run_serve(const bot::config& cfg) {
     const int threads = cfg.listen_threads > 0
                             ? cfg.listen_threads
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    // One context per io thread (sessions are spread over them, server.hpp); the first also
-    // runs the senders, the scheduler and the signals.
-    net::io_context ioc(1);
-    std::vector<std::unique_ptr<net::io_context>> more_contexts;
-    std::vector<net::io_context*> contexts{&ioc};
-    for (int i = 1; i < threads; ++i) {
-        more_contexts.push_back(std::make_unique<net::io_context>(1));
-        contexts.push_back(more_contexts.back().get());
-    }
+    net::io_context ioc(threads);
     metrics m;
     bot::dispatcher dispatcher(*app->db, *app->eng, bot::system_now_ms);
     auto tls = make_client_tls_context();
@@ -96,7 +88,6 @@ int run_serve(const bot::config& cfg) {
         return admin_routes.handle(ctx, req);
     };
     server srv(ioc, server_config_of(cfg), dispatcher, m, std::move(admin));
-    if (threads > 1) srv.spread_sessions(contexts);
     unsigned short port = 0;
     try {
         port = srv.start();
@@ -145,14 +136,8 @@ int run_serve(const bot::config& cfg) {
     });
 
     std::vector<std::thread> pool;
-    for (auto& c : more_contexts) {
-        pool.emplace_back([&c] {
-            auto busy = net::make_work_guard(*c);  // no session yet is no reason to return
-            c->run();
-        });
-    }
-    ioc.run();  // until drained (or the deadline): every session has ended
-    for (auto& c : more_contexts) c->stop();
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
     for (auto& t : pool) t.join();
     dispatcher.stop();
     spdlog::info("stopped");

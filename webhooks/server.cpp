@@ -144,17 +144,10 @@ void server::session_ended() {
     if (done) net::post(ioc_, done);
 }
 
-void server::spread_sessions(std::vector<net::io_context*> contexts) {
-    session_contexts_ = std::move(contexts);
-}
-
 net::awaitable<void> server::accept_loop() {
     for (;;) {
-        net::any_io_executor ex = net::make_strand(ioc_);
-        if (!session_contexts_.empty())
-            ex = session_contexts_[next_context_++ % session_contexts_.size()]->get_executor();
-        auto [ec, socket] =
-            co_await acceptor_.async_accept(ex, net::as_tuple(net::use_awaitable));
+        auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_),
+                                                            net::as_tuple(net::use_awaitable));
         if (ec) {
             if (ec == net::error::operation_aborted || stopping_) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -166,7 +159,8 @@ net::awaitable<void> server::accept_loop() {
             continue;
         }
         ++open_;
-        net::co_spawn(socket.get_executor(), session(std::move(socket)), [this](std::exception_ptr e) {
+        auto ex = socket.get_executor();
+        net::co_spawn(ex, session(std::move(socket)), [this](std::exception_ptr e) {
             if (e) try { std::rethrow_exception(e); } catch (const std::exception& ex) {
                     spdlog::error("session ended by exception: {}", ex.what());
                 }

@@ -51,10 +51,6 @@ public:
     std::int64_t open_connections() const { return open_; }
     // Calls `done` (on an io thread) once every session has ended after stop().
     void on_drained(std::function<void()> done);
-    // Runs new sessions on these contexts in turn, each run by one thread, instead of on strands
-    // of the server's context: an io thread then shares its context's lock with the writer
-    // only, not with every other io thread. Call before start().
-    void spread_sessions(std::vector<net::io_context*> contexts);
 
     struct session_state;  // one per connection, owned by its coroutine
 
@@ -80,8 +76,6 @@ private:
     metrics& metrics_;
     admin_fn admin_;
     tcp::acceptor acceptor_;
-    std::vector<net::io_context*> session_contexts_;  // empty: strands of ioc_
-    std::size_t next_context_ = 0;                     // used by accept_loop only
     std::atomic<std::int64_t> open_{0};
     std::atomic<bool> stopping_{false};
     std::mutex sessions_mutex_;  // guards sessions_ and drained_

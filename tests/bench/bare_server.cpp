@@ -16,7 +16,6 @@
 #include <cstring>
 #include <iostream>
 #include <string>
-#include <memory>
 #include <thread>
 #include <vector>
 
@@ -77,12 +76,10 @@ net::awaitable<void> session(tcp::socket socket, bool api) {
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-// Sessions go to the contexts in turn, one thread each, as in opas (webhooks/server.hpp).
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::vector<net::io_context*> contexts,
-                                 bool api) {
-    for (std::size_t next = 0;; ++next) {
-        auto [ec, socket] = co_await acceptor.async_accept(
-            contexts[next % contexts.size()]->get_executor(), net::as_tuple(net::use_awaitable));
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, net::io_context& ioc, bool api) {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc),
+                                                           net::as_tuple(net::use_awaitable));
         if (ec) co_return;
         auto ex = socket.get_executor();
         net::co_spawn(ex, session(std::move(socket), api), net::detached);
@@ -111,32 +108,20 @@ options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     const options opt = parse(argc, argv);
-    net::io_context ioc(1);
-    std::vector<std::unique_ptr<net::io_context>> more;
-    std::vector<net::io_context*> contexts{&ioc};
-    for (int i = 1; i < opt.threads; ++i) {
-        more.push_back(std::make_unique<net::io_context>(1));
-        contexts.push_back(more.back().get());
-    }
+    net::io_context ioc(opt.threads);
     tcp::acceptor acceptor(ioc);
     const tcp::endpoint ep{net::ip::make_address("127.0.0.1"), opt.port};
     acceptor.open(ep.protocol());
     acceptor.set_option(net::socket_base::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen(net::socket_base::max_listen_connections);
-    net::co_spawn(ioc, accept_loop(acceptor, contexts, opt.api), net::detached);
+    net::co_spawn(ioc, accept_loop(acceptor, ioc, opt.api), net::detached);
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&ioc](const beast::error_code&, int) { ioc.stop(); });
     std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
     std::vector<std::thread> pool;
-    for (auto& c : more) {
-        pool.emplace_back([&c] {
-            auto busy = net::make_work_guard(*c);
-            c->run();
-        });
-    }
+    for (int i = 1; i < opt.threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
-    for (auto& c : more) c->stop();
     for (auto& t : pool) t.join();
     return 0;
 }
