@@ -3,6 +3,7 @@
 // sets, and helpers to talk as a person, press buttons, read what the bot queued, run the
 // reminder hook, and reopen everything on the same file (a restart).
 
+#include <catch2/catch.hpp>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -203,6 +204,23 @@ private:
     std::atomic<std::int64_t> now_ms_{0};
     std::unique_ptr<dispatcher> dispatcher_;
     std::atomic<int> n_{0};
+};
+
+// One person of a test, on one channel with one language hint: says() and presses() go through
+// the bench and return the bot's last reply to that person.
+struct speaker {
+    booking_bench& bench;
+    std::string user;
+    std::string hint;
+    std::string channel = "telegram";
+    reply says(const std::string& text) const {
+        REQUIRE(bench.says(user, text, hint, channel));
+        return bench.last(user);
+    }
+    reply presses(const std::string& id) const {
+        REQUIRE(bench.presses(user, id, channel));
+        return bench.last(user);
+    }
 };
 
 // The ids of a reply's choices that start with `prefix`.

@@ -5,18 +5,10 @@
 #include <string>
 
 #include "bot/config.hpp"
+#include "tests/bot/config_file.hpp"
 
 using namespace opas::bot;
-
-namespace {
-std::string write_config(const std::string& text) {
-    static int n = 0;
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("opas-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".json");
-    std::ofstream(path) << text;
-    return path.string();
-}
-}  // namespace
+using opas::bot::test::write_config;
 
 TEST_CASE("an empty config object gives the contract's defaults") {
     const auto c = load_config(write_config("{}"), {});

@@ -8,22 +8,16 @@
 
 #include "bot/config.hpp"
 #include "bot/handover_data.hpp"
+#include "tests/bot/config_file.hpp"
+#include "tests/bot/handover_fixture.hpp"
 
 using namespace opas::bot;
+using opas::bot::test::tuesday_noon_ms;
+using opas::bot::test::write_config;
 
 namespace {
 
-std::string write_config(const std::string& text) {
-    static int n = 0;
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("opas-staff-config-" + std::to_string(::getpid()) + "-" +
-                       std::to_string(++n) + ".json");
-    std::ofstream(path) << text;
-    return path.string();
-}
-
 constexpr const char* telegram_on = R"("telegram": {"bot_token": "1:A", "secret_token": "s"})";
-constexpr std::int64_t tuesday_noon_ms = 1'797'328'800'000;  // 2026-12-15 12:00 Helsinki
 constexpr std::int64_t hour_ms = 3'600'000;
 
 }  // namespace

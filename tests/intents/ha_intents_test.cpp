@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* dataset_dir = "/work/shared/datasets/ha-intents";
 
-struct tally {
+struct ha_tally {
     int sentences = 0;
     int none = 0;
     int language_right = 0;
@@ -33,7 +33,7 @@ TEST_CASE("smart-home commands are mostly none and keep their language") {
         return;
     }
     const auto& m = opas::intents::testing::shared_model();
-    std::map<std::string, tally> result;
+    std::map<std::string, ha_tally> result;
     // OPAS_HA_ERRORS=<file>: every sentence not classified none, as "lang<TAB>intent<TAB>text".
     std::ofstream errors;
     if (const char* path = std::getenv("OPAS_HA_ERRORS")) errors.open(path);
@@ -69,7 +69,7 @@ TEST_CASE("smart-home commands are mostly none and keep their language") {
     std::snprintf(line, sizeof line, "%-5s %9s %7s %9s %11s\n", "lang", "sentences", "none",
                   "language", "sure&wrong");
     report << line;
-    tally total;
+    ha_tally total;
     for (const auto& [lang, t] : result) {
         std::snprintf(line, sizeof line, "%-5s %9d %6.1f%% %8.1f%% %10.1f%%\n", lang.c_str(),
                       t.sentences, 100.0 * t.none / t.sentences,

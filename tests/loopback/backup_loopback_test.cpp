@@ -14,10 +14,6 @@ using namespace opas::testing;
 
 namespace {
 
-std::map<std::string, std::string> secret_header() {
-    return {{"X-Telegram-Bot-Api-Secret-Token", telegram_secret}};
-}
-
 int post_update(const opas_process& p, long long update_id, long long user_id) {
     return http_request(p.port(), "POST", "/webhooks/telegram",
                         telegram_text_update(update_id, user_id, "hello"), secret_header())

@@ -13,10 +13,6 @@ namespace {
 
 constexpr long long user = 6060;
 
-std::map<std::string, std::string> secret_header() {
-    return {{"X-Telegram-Bot-Api-Secret-Token", telegram_secret}};
-}
-
 std::string callback_update(long long update_id, const std::string& data) {
     json u;
     u["update_id"] = update_id;

@@ -29,10 +29,6 @@ using namespace opas::testing;
 
 namespace {
 
-std::map<std::string, std::string> secret_header() {
-    return {{"X-Telegram-Bot-Api-Secret-Token", telegram_secret}};
-}
-
 int post_update(unsigned short port, long long id, long long user, const std::string& text = "hello") {
     return http_request(port, "POST", "/webhooks/telegram", telegram_text_update(id, user, text),
                         secret_header())

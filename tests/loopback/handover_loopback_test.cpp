@@ -11,7 +11,7 @@ using json = nlohmann::json;
 namespace {
 
 constexpr long long staff_group = -100777;
-constexpr const char* phone = "358407778899";
+constexpr const char* handover_phone = "358407778899";
 
 std::string staff_config(const std::string& dir, const fake_api& api) {
     const json hours = {{"mon", "00:00-24:00"}, {"tue", "00:00-24:00"}, {"wed", "00:00-24:00"},
@@ -23,7 +23,7 @@ std::string staff_config(const std::string& dir, const fake_api& api) {
 }
 
 http_response post_whatsapp(const opas_process& p, const std::string& wamid, const std::string& text) {
-    const auto body = whatsapp_text_payload(wamid, phone, text);
+    const auto body = whatsapp_text_payload(wamid, handover_phone, text);
     return http_request(p.port(), "POST", "/webhooks/whatsapp", body,
                         {{"X-Hub-Signature-256", whatsapp_signature(body, whatsapp_secret)}});
 }
@@ -60,18 +60,6 @@ std::vector<std::string> texts_to_group(const fake_api& api) {
     return out;
 }
 
-std::vector<std::string> texts_to_phone(const fake_api& api) {
-    std::vector<std::string> out;
-    for (const auto& c : api.calls()) {
-        if (c.target.find("/messages") == std::string::npos) continue;
-        const auto j = json::parse(c.body, nullptr, false);
-        if (j.is_discarded() || j.value("to", "") != phone) continue;
-        if (j.contains("text")) out.push_back(j["text"].value("body", ""));
-        else if (j.contains("interactive")) out.push_back(j["interactive"]["body"].value("text", ""));
-    }
-    return out;
-}
-
 bool has(const std::vector<std::string>& texts, const std::string& needle) {
     for (const auto& t : texts)
         if (t.find(needle) != std::string::npos) return true;
@@ -89,15 +77,15 @@ TEST_CASE("a WhatsApp handover reaches the staff group and the staff reply reach
     const std::string note = texts_to_group(api).front();
     CHECK(note.find("I want to talk to a person") != std::string::npos);
     CHECK(note.find("whatsapp") != std::string::npos);
-    CHECK(note.find(phone) == std::string::npos);
-    REQUIRE(wait_until([&] { return !texts_to_phone(api).empty(); }));  // "handover.started"
+    CHECK(note.find(handover_phone) == std::string::npos);
+    REQUIRE(wait_until([&] { return !whatsapp_texts_to(api, handover_phone).empty(); }));  // "handover.started"
 
     REQUIRE(post_staff_reply(opas, 9001, "Hello! This is Maija from the centre.", note).status == 200);
-    REQUIRE(wait_until([&] { return has(texts_to_phone(api), "Hello! This is Maija from the centre."); }));
+    REQUIRE(wait_until([&] { return has(whatsapp_texts_to(api, handover_phone), "Hello! This is Maija from the centre."); }));
 
     REQUIRE(post_whatsapp(opas, "wamid.H2", "Can I come tomorrow?").status == 200);
     REQUIRE(wait_until([&] { return has(texts_to_group(api), "Can I come tomorrow?"); }));
-    CHECK_FALSE(has(texts_to_phone(api), "Can I come"));
+    CHECK_FALSE(has(whatsapp_texts_to(api, handover_phone), "Can I come"));
 }
 
 TEST_CASE("/end in the staff group tells the WhatsApp person and the bot answers again") {
@@ -108,15 +96,15 @@ TEST_CASE("/end in the staff group tells the WhatsApp person and the bot answers
     REQUIRE(wait_until([&] { return !texts_to_group(api).empty(); }));
     const std::string note = texts_to_group(api).front();
     // First contact: the welcome and the handover notice, in one message.
-    REQUIRE(wait_until([&] { return texts_to_phone(api).size() == 1; }));
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, handover_phone).size() == 1; }));
 
     REQUIRE(post_staff_reply(opas, 9002, "/end", note).status == 200);
-    REQUIRE(wait_until([&] { return texts_to_phone(api).size() == 2; }));
-    CHECK(texts_to_phone(api)[1].find("ended") != std::string::npos);
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, handover_phone).size() == 2; }));
+    CHECK(whatsapp_texts_to(api, handover_phone)[1].find("ended") != std::string::npos);
     CHECK(sql_rows(dir.path() + "/opas.db", "SELECT count(*) FROM handovers").at(0) == "0");
 
     REQUIRE(wait_until([&] { return texts_to_group(api).size() == 2; }));  // "handover ended"
     REQUIRE(post_whatsapp(opas, "wamid.E2", "where is the centre").status == 200);
-    REQUIRE(wait_until([&] { return texts_to_phone(api).size() >= 3; }));
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, handover_phone).size() >= 3; }));
     CHECK(texts_to_group(api).size() == 2);  // answered by the bot, not forwarded
 }

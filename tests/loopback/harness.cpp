@@ -26,13 +26,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
 }  // namespace
 
 // ---- fake_api --------------------------------------------------------------------------
@@ -386,6 +379,34 @@ std::vector<std::string> sql_rows(const std::string& db_path, const std::string&
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     return rows;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+std::map<std::string, std::string> secret_header() {
+    return {{"X-Telegram-Bot-Api-Secret-Token", telegram_secret}};
+}
+
+http_response post_signed(const opas_process& p, const std::string& body) {
+    return http_request(p.port(), "POST", "/webhooks/whatsapp", body,
+                        {{"X-Hub-Signature-256", whatsapp_signature(body, whatsapp_secret)}});
+}
+
+std::vector<std::string> whatsapp_texts_to(const fake_api& api, const std::string& phone) {
+    std::vector<std::string> out;
+    for (const auto& c : api.calls()) {
+        if (c.target.find("/messages") == std::string::npos) continue;
+        const auto j = nlohmann::json::parse(c.body, nullptr, false);
+        if (j.is_discarded() || j.value("to", "") != phone) continue;
+        if (j.contains("text")) out.push_back(j["text"].value("body", ""));
+        else if (j.contains("interactive")) out.push_back(j["interactive"]["body"].value("text", ""));
+    }
+    return out;
 }
 
 }  // namespace opas::testing

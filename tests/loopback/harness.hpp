@@ -109,6 +109,15 @@ std::string whatsapp_text_payload(const std::string& wamid, const std::string& f
                                   const std::string& text);
 std::string whatsapp_signature(const std::string& body, const std::string& secret);
 
+// The header Telegram sends with every update (telegram_secret below).
+std::map<std::string, std::string> secret_header();
+// POST /webhooks/whatsapp with the body signed by whatsapp_secret, as Meta sends it.
+http_response post_signed(const opas_process& p, const std::string& body);
+// The texts (plain and interactive bodies) the fake WhatsApp API was asked to send to `phone`.
+std::vector<std::string> whatsapp_texts_to(const fake_api& api, const std::string& phone);
+// A whole file as bytes ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 // Rows of a query on the SQLite file (each row joined by '|').
 std::vector<std::string> sql_rows(const std::string& db_path, const std::string& query);
 

@@ -13,15 +13,10 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr const char* phone = "358449876543";
-
-http_response post_signed(const opas_process& p, const std::string& body) {
-    return http_request(p.port(), "POST", "/webhooks/whatsapp", body,
-                        {{"X-Hub-Signature-256", whatsapp_signature(body, whatsapp_secret)}});
-}
+constexpr const char* privacy_phone = "358449876543";
 
 std::string button_payload(const std::string& wamid, const std::string& id, const std::string& title) {
-    auto j = json::parse(whatsapp_text_payload(wamid, phone, "x"));
+    auto j = json::parse(whatsapp_text_payload(wamid, privacy_phone, "x"));
     auto& m = j["entry"][0]["changes"][0]["value"]["messages"][0];
     m.erase("text");
     m["type"] = "interactive";
@@ -29,32 +24,14 @@ std::string button_payload(const std::string& wamid, const std::string& id, cons
     return j.dump();
 }
 
-std::string file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 bool files_contain(const std::string& db, const std::string& needle) {
     for (const char* suffix : {"", "-wal", "-shm"})
-        if (file_bytes(db + suffix).find(needle) != std::string::npos) return true;
+        if (read_file(db + suffix).find(needle) != std::string::npos) return true;
     return false;
 }
 
-std::vector<std::string> texts_to_phone(const fake_api& api) {
-    std::vector<std::string> out;
-    for (const auto& c : api.calls()) {
-        const auto j = json::parse(c.body, nullptr, false);
-        if (j.is_discarded() || j.value("to", "") != phone) continue;
-        if (j.contains("text")) out.push_back(j["text"].value("body", ""));
-        else if (j.contains("interactive")) out.push_back(j["interactive"]["body"].value("text", ""));
-    }
-    return out;
-}
-
 std::string locale_text(const std::string& lang, const std::string& key) {
-    const auto j = json::parse(file_bytes(std::string(OPAS_SOURCE_DIR) + "/locales/" + lang + "/messages.json"));
+    const auto j = json::parse(read_file(std::string(OPAS_SOURCE_DIR) + "/locales/" + lang + "/messages.json"));
     return j.value(key, "");
 }
 
@@ -66,20 +43,20 @@ TEST_CASE("after forget me no trace of the phone number is left in the database 
     opas_process opas(dir.path(), test_config(dir.path(), api));
     const std::string db = dir.path() + "/opas.db";
 
-    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.P1", phone, "Hei, missä keskus on?")).status == 200);
-    REQUIRE(wait_until([&] { return !texts_to_phone(api).empty(); }));
-    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.P2", phone, "poista tietoni")).status == 200);
+    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.P1", privacy_phone, "Hei, missä keskus on?")).status == 200);
+    REQUIRE(wait_until([&] { return !whatsapp_texts_to(api, privacy_phone).empty(); }));
+    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.P2", privacy_phone, "poista tietoni")).status == 200);
     const std::string confirm = locale_text("fi", "privacy.forget_confirm");
-    REQUIRE(wait_until([&] { return texts_to_phone(api).back() == confirm; }));
-    REQUIRE(files_contain(db, phone));  // the scan sees the number while the person exists
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, privacy_phone).back() == confirm; }));
+    REQUIRE(files_contain(db, privacy_phone));  // the scan sees the number while the person exists
 
     REQUIRE(post_signed(opas, button_payload("wamid.P3", "forget:yes", "Kyllä")).status == 200);
     const std::string done = locale_text("fi", "privacy.forgotten");
-    REQUIRE(wait_until([&] { return texts_to_phone(api).back() == done; }));
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, privacy_phone).back() == done; }));
 
     // The stand-in that carried the confirmation goes at the next scheduler tick, then the
     // WAL is checkpointed: poll the files themselves (no reader may hold the database).
-    CHECK(wait_until([&] { return !files_contain(db, phone); }, std::chrono::seconds(30)));
+    CHECK(wait_until([&] { return !files_contain(db, privacy_phone); }, std::chrono::seconds(30)));
 
     const auto erased = sql_rows(db, "SELECT pseudonym FROM contact_log WHERE outcome = 'erased'");
     REQUIRE(erased.size() == 1);
@@ -92,17 +69,17 @@ TEST_CASE("a forgotten WhatsApp person who writes again is welcomed as a strange
     temp_dir dir;
     fake_api api;
     opas_process opas(dir.path(), test_config(dir.path(), api));
-    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S1", phone, "Hei, missä keskus on?")).status == 200);
-    REQUIRE(wait_until([&] { return !texts_to_phone(api).empty(); }));
-    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S2", phone, "poista tietoni")).status == 200);
-    REQUIRE(wait_until([&] { return texts_to_phone(api).size() >= 2; }));
+    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S1", privacy_phone, "Hei, missä keskus on?")).status == 200);
+    REQUIRE(wait_until([&] { return !whatsapp_texts_to(api, privacy_phone).empty(); }));
+    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S2", privacy_phone, "poista tietoni")).status == 200);
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, privacy_phone).size() >= 2; }));
     REQUIRE(post_signed(opas, button_payload("wamid.S3", "forget:yes", "Kyllä")).status == 200);
     const std::string done = locale_text("fi", "privacy.forgotten");
-    REQUIRE(wait_until([&] { return texts_to_phone(api).back() == done; }));
-    const auto before = texts_to_phone(api).size();
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, privacy_phone).back() == done; }));
+    const auto before = whatsapp_texts_to(api, privacy_phone).size();
 
-    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S4", phone, "Hei, missä keskus on?")).status == 200);
-    REQUIRE(wait_until([&] { return texts_to_phone(api).size() > before; }));
+    REQUIRE(post_signed(opas, whatsapp_text_payload("wamid.S4", privacy_phone, "Hei, missä keskus on?")).status == 200);
+    REQUIRE(wait_until([&] { return whatsapp_texts_to(api, privacy_phone).size() > before; }));
     const std::string welcome_start = locale_text("fi", "welcome").substr(0, 10);
-    CHECK(texts_to_phone(api)[before].substr(0, 10) == welcome_start);
+    CHECK(whatsapp_texts_to(api, privacy_phone)[before].substr(0, 10) == welcome_start);
 }

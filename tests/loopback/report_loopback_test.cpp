@@ -43,13 +43,6 @@ json json_report(const report_history& h, const std::vector<std::string>& extra 
     return j;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
 const std::string small = "<5", hidden = "\u22655";
 
 }  // namespace

@@ -14,10 +14,6 @@ using namespace opas::testing;
 
 namespace {
 
-std::map<std::string, std::string> secret_header() {
-    return {{"X-Telegram-Bot-Api-Secret-Token", telegram_secret}};
-}
-
 http_response post_update(const opas_process& p, const std::string& body) {
     return http_request(p.port(), "POST", "/webhooks/telegram", body, secret_header());
 }

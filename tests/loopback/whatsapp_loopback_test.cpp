@@ -6,15 +6,6 @@
 
 using namespace opas::testing;
 
-namespace {
-
-http_response post_signed(const opas_process& p, const std::string& body) {
-    return http_request(p.port(), "POST", "/webhooks/whatsapp", body,
-                        {{"X-Hub-Signature-256", whatsapp_signature(body, whatsapp_secret)}});
-}
-
-}  // namespace
-
 TEST_CASE("the WhatsApp verification GET returns the challenge only for the right token") {
     temp_dir dir;
     fake_api api;
