@@ -318,9 +318,8 @@ language_identifier language_identifier::train(std::span<const source> sources) 
         }
         for (auto& [word, c] : folded) {
             auto& to = counts[l][word];
-            to.count += c.count;
-            to.script = c.script;
-            to.letters = c.letters;
+            c.count += to.count;  // same script and length as the spelling it folds
+            to = c;
         }
     }
     // 2. Words used by many languages are international.

@@ -16,10 +16,7 @@ using json = nlohmann::json;
 namespace {
 
 std::string source_file(const std::string& relative) {
-    std::ifstream in(std::string(OPAS_SOURCE_DIR) + "/" + relative);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
+    return read_file(std::string(OPAS_SOURCE_DIR) + "/" + relative);
 }
 
 // The config with its paths moved into `dir`, written there; returns the file name.
