@@ -60,6 +60,7 @@ private:
         done_fn done;
     };
     void run();
+    bool commit_batch(std::vector<job>& batch, std::vector<bool>& ok);
     bool handle_event(storage::database& db, const inbound& ev, bool& added_outbox);
 
     storage::database& db_;
@@ -74,6 +75,7 @@ private:
     counters counters_;
     bool batch_added_outbox_ = false;  // writer thread only
     bool erased_in_batch_ = false;     // writer thread only
+    counters batch_counts_;            // writer thread only: the open batch's, added on commit
     std::thread thread_;
 };
 

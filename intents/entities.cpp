@@ -16,6 +16,24 @@ using phrase_list = std::vector<entity_words::phrase>;
 
 constexpr std::size_t max_choice_words = 4;
 
+// A lower bound on the words the segmenter finds, without ICU: every run between ASCII
+// whitespace that holds an ASCII letter or digit is at least one word of its own. Most
+// messages are not choices, and this is asked after every reply that offered buttons.
+std::size_t ascii_word_runs(std::string_view text) {
+    std::size_t runs = 0;
+    bool counted = false;  // the current run already holds a letter or digit
+    for (const char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            counted = false;
+        } else if (!counted && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9'))) {
+            ++runs;
+            counted = true;
+        }
+    }
+    return runs;
+}
+
 [[noreturn]] void fail(const std::string& origin, const std::string& what) {
     throw std::runtime_error(origin + ": " + what);
 }
@@ -115,6 +133,7 @@ entity_words parse_entity_words(std::string_view json_text, const std::string& o
 }
 
 std::optional<int> extract_choice(std::string_view text, const entity_words& w, int max_choice) {
+    if (ascii_word_runs(text) > max_choice_words) return std::nullopt;
     const auto message = prepare_message(text);
     if (message.tokens.empty() || message.tokens.size() > max_choice_words) return std::nullopt;
     std::optional<int> digits;

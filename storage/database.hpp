@@ -143,6 +143,9 @@ public:
     // Outbox. Times in unix milliseconds.
     result<std::int64_t> enqueue(std::int64_t person_id, std::string_view kind,
                                  std::string_view payload, std::int64_t now_ms);
+    // The same for a person at hand (a turn's): their channel needs no lookup.
+    result<std::int64_t> enqueue(const person& to, std::string_view kind,
+                                 std::string_view payload, std::int64_t now_ms);
     // Pending rows of a channel in id order (oldest first), including rows not yet due and
     // rows of unreachable people (the sender decides). limit <= 0 gives an empty vector.
     // mark_sent/mark_retry/mark_failed change pending rows only, else status::not_found

@@ -71,9 +71,17 @@ result<std::int64_t> database::enqueue(std::int64_t person_id, std::string_view 
         if (rc != SQLITE_ROW) return sqlite::to_status(rc, "enqueue", st->db());
         channel = st->column_text(0);
     }
+    person to;
+    to.id = person_id;
+    to.channel = std::move(channel);
+    return enqueue(to, kind, payload, now_ms);
+}
+
+result<std::int64_t> database::enqueue(const person& to, std::string_view kind,
+                                       std::string_view payload, std::int64_t now_ms) {
     auto st = impl_->conn.prepare(insert_outbox, "enqueue");
     if (!st) return st.error();
-    st->bind(1, person_id).bind(2, channel).bind(3, kind).bind(4, payload).bind(5, now_ms);
+    st->bind(1, to.id).bind(2, to.channel).bind(3, kind).bind(4, payload).bind(5, now_ms);
     if (auto s = st->run("enqueue"); !s.ok()) return s;
     return impl_->conn.last_insert_rowid();
 }
