@@ -134,11 +134,15 @@ public:
             return booking_reminders_due(ctx);
         });
     }
-    bool run(dispatcher::work_fn work) {
-        std::promise<bool> done;
-        dispatcher_->post(std::move(work), [&done](bool ok) { done.set_value(ok); });
-        return done.get_future().get();
+    bool run(dispatcher::work_fn work) { return run_async(std::move(work)).get(); }
+    // Queues storage work without waiting; the future tells whether it committed.
+    std::future<bool> run_async(dispatcher::work_fn work) {
+        auto done = std::make_shared<std::promise<bool>>();
+        auto result = done->get_future();
+        dispatcher_->post(std::move(work), [done](bool ok) { done->set_value(ok); });
+        return result;
     }
+    dispatcher::counters counts() const { return dispatcher_->snapshot(); }
 
     // Rows of a query on its own connection (columns joined by '|').
     std::vector<std::string> sql(const std::string& query) {
