@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "bot/conversation_state.hpp"
 #include "bot/flow.hpp"
 #include "intents/entities.hpp"
 #include "intents/model.hpp"
@@ -44,43 +45,12 @@ std::vector<reply> coalesce(std::vector<reply> replies) {
     return out;
 }
 
-// The conversation state kept between turns (JSON in the people table).
-struct state {
-    std::vector<std::string> choices;  // ids of the choices last offered, for typed numbers
-    bool explicit_language = false;    // the person chose the language themselves
-    int unsure_in_a_row = 0;
-    json flow;                         // the active flow's own state, null when none
-
-    static state parse(const std::string& text) {
-        state s;
-        const auto j = json::parse(text, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return s;
-        if (j.contains("choices") && j["choices"].is_array())
-            for (const auto& c : j["choices"])
-                if (c.is_string()) s.choices.push_back(c.get<std::string>());
-        if (j.contains("explicit_language") && j["explicit_language"].is_boolean())
-            s.explicit_language = j["explicit_language"].get<bool>();
-        if (j.contains("unsure") && j["unsure"].is_number_integer())
-            s.unsure_in_a_row = j["unsure"].get<int>();
-        if (j.contains("flow") && j["flow"].is_object()) s.flow = j["flow"];
-        return s;
-    }
-    std::string dump() const {
-        json j;
-        j["choices"] = choices;
-        j["explicit_language"] = explicit_language;
-        j["unsure"] = unsure_in_a_row;
-        j["flow"] = flow;
-        return j.dump();
-    }
-};
-
 // Routes one message: language, emergencies, the running flow, choices, intents.
 class conversation {
 public:
     conversation(const intents::model& m, const catalog& c, const config& cfg,
                  const person_view& p, domain data, std::int64_t now_ms)
-        : st_(state::parse(p.state)), ctx_{m, c, cfg, p, data, now_ms, t_, st_.flow, {}, {}, 0} {
+        : st_(conversation_state::parse(p.state)), ctx_{m, c, cfg, p, data, now_ms, t_, st_.flow, {}, {}, 0} {
         t_.language = p.language;
     }
 
@@ -333,7 +303,7 @@ private:
     }
 
     turn t_;
-    state st_;
+    conversation_state st_;
     turn_context ctx_;
 };
 
