@@ -146,7 +146,10 @@ bool dispatcher::handle_event(storage::database& db, const inbound& ev, bool& ad
     for (const auto& r : t.replies)
         if (const auto st = db.enqueue(*p, "message", to_json(r), now_ms); !st.ok())
             return failed("enqueue", st.error());
-    if (const auto st = db.save_person(p->id, t.language, t.state); !st.ok())
+    // A question answered like the last one leaves the state as it was: no write then.
+    const bool changed = t.language != p->language || t.state != p->state;
+    if (const auto st = changed ? db.save_person(p->id, t.language, t.state) : storage::status{};
+        !st.ok())
         return failed("save_person", st);
     ++batch_counts_.turns;
     return true;
