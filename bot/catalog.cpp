@@ -176,6 +176,9 @@ std::string catalog::text(std::string_view lang, std::string_view key,
         pat = impl_->pattern(used, key);
     }
     if (!pat) return std::string(key);
+    // Most texts have no placeholder, plural or quote: ICU would give the pattern back as it
+    // is (through two conversions and a lock), on the writer thread several times a turn.
+    if (pat->find_first_of("{}'") == std::string::npos) return *pat;
     icu::MessageFormat* mf = impl_->format_for(used, key, *pat);
     if (!mf) return *pat;
 

@@ -4,6 +4,11 @@
 #include "bot/catalog.hpp"
 #include "bot/config.hpp"
 
+#include <unicode/msgfmt.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 using namespace opas::bot;
 
 namespace {
@@ -74,4 +79,37 @@ TEST_CASE("every guidance topic exists in every required language") {
             CHECK_FALSE(t->text.empty());
             CHECK_FALSE(t->sources.empty());
         }
+}
+
+TEST_CASE("every shipped text without arguments reads as ICU formats it") {
+    // catalog::text gives a pattern without {, } or ' back as it is (bot/catalog.cpp); ICU
+    // must agree on every text of every language.
+    const auto& c = real_catalog();
+    int plain = 0;
+    for (const auto& code : required_languages()) {
+        const auto dir = std::string(OPAS_SOURCE_DIR) + "/locales/" + code + "/";
+        for (const char* file : {"messages.json", "messages_booking.json", "messages_handover.json",
+                                 "messages_report.json", "messages_volunteer.json"}) {
+            std::ifstream in(dir + file);
+            REQUIRE(in);
+            const auto doc = nlohmann::json::parse(in);
+            for (const auto& [key, value] : doc.items()) {
+                if (!value.is_string()) continue;
+                const auto pattern = value.get<std::string>();
+                if (pattern.find_first_of("{}'") != std::string::npos) continue;
+                ++plain;
+                UErrorCode ec = U_ZERO_ERROR;
+                icu::MessageFormat mf(icu::UnicodeString::fromUTF8(pattern), icu::Locale(code.c_str()), ec);
+                REQUIRE(U_SUCCESS(ec));
+                icu::UnicodeString out;
+                mf.format(nullptr, nullptr, 0, out, ec);
+                REQUIRE(U_SUCCESS(ec));
+                std::string expected;
+                out.toUTF8String(expected);
+                INFO(code << " " << key);
+                CHECK(c.text(code, key) == expected);
+            }
+        }
+    }
+    CHECK(plain > 13 * 50);
 }
