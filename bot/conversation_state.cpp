@@ -72,9 +72,9 @@ private:
     }
 
     conversation_state& s_;
-    int depth_ = 0;           // 1 inside the state object
+    int depth_ = 0;            // 1 inside the state object
     bool in_choices_ = false;  // in the "choices" array (its strings are at depth 2)
-    std::string key_;         // the state object's member being read
+    std::string key_;          // the state object's member being read
 };
 
 conversation_state parse_tree(const std::string& text) {

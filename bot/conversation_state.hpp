@@ -13,7 +13,7 @@ struct conversation_state {
     std::vector<std::string> choices;  // ids of the choices last offered, for typed numbers
     bool explicit_language = false;    // the person chose the language themselves
     int unsure_in_a_row = 0;
-    nlohmann::json flow;               // the active flow's own state, null when none
+    nlohmann::json flow;  // the active flow's own state, null when none
 
     // Text that is not a JSON object gives the empty state; members of the wrong type are
     // left at their defaults; of a repeated member the last counts.

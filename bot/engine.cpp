@@ -50,7 +50,8 @@ class conversation {
 public:
     conversation(const intents::model& m, const catalog& c, const config& cfg,
                  const person_view& p, domain data, std::int64_t now_ms)
-        : st_(conversation_state::parse(p.state)), ctx_{m, c, cfg, p, data, now_ms, t_, st_.flow, {}, {}, 0} {
+        : st_(conversation_state::parse(p.state)),
+          ctx_{m, c, cfg, p, data, now_ms, t_, st_.flow, {}, {}, 0} {
         t_.language = p.language;
     }
 

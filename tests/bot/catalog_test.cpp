@@ -99,7 +99,8 @@ TEST_CASE("every shipped text without arguments reads as ICU formats it") {
                 if (pattern.find_first_of("{}'") != std::string::npos) continue;
                 ++plain;
                 UErrorCode ec = U_ZERO_ERROR;
-                icu::MessageFormat mf(icu::UnicodeString::fromUTF8(pattern), icu::Locale(code.c_str()), ec);
+                icu::MessageFormat mf(icu::UnicodeString::fromUTF8(pattern),
+                                      icu::Locale(code.c_str()), ec);
                 REQUIRE(U_SUCCESS(ec));
                 icu::UnicodeString out;
                 mf.format(nullptr, nullptr, 0, out, ec);

@@ -48,7 +48,8 @@ TEST_CASE("the conversation state reads every text as the JSON tree did and writ
         "\"text\"",
         "{\"choices\":[\"helpful:yes\",\"helpful:no\",\"bk:start\"],\"explicit_language\":false,"
         "\"flow\":null,\"unsure\":0}",
-        "{\"choices\":[\"a\",[\"b\"],{\"c\":\"d\"},3,\"e\"],\"explicit_language\":true,\"unsure\":2}",
+        "{\"choices\":[\"a\",[\"b\"],{\"c\":\"d\"},3,\"e\"],"
+        "\"explicit_language\":true,\"unsure\":2}",
         "{\"choices\":{\"a\":\"b\"},\"explicit_language\":1,\"unsure\":1.0}",
         "{\"choices\":\"a\",\"unsure\":\"3\",\"flow\":5}",
         "{\"choices\":[\"a\"],\"choices\":[\"b\",\"c\"],\"unsure\":3,\"unsure\":false}",

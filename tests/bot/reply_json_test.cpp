@@ -26,7 +26,8 @@ TEST_CASE("a reply's payload is the JSON nlohmann writes and reads back the same
         {"", {}},
         {"Keskus on auki ma–pe 9–16.", {{"helpful:yes", "Kyllä"}, {"helpful:no", "Ei"}}},
         {"quote \" backslash \\ slash / tab\tline\nend\r" + controls + "\x7f", {}},
-        {"مرحبا بك في المركز 👋🏽 中文 Ꭰ", {{"lang:ar", "العربية"}, {"lang:zh", "中文"}}},
+        {"مرحبا بك في المركز 👋🏽 中文 Ꭰ",
+         {{"lang:ar", "العربية"}, {"lang:zh", "中文"}}},
         {std::string(5000, 'x'), {{"a\"b", "t\\u"}}},
     };
     for (const auto& r : replies) {
