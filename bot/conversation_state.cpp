@@ -77,7 +77,9 @@ private:
     std::string key_;          // the state object's member being read
 };
 
-conversation_state parse_tree(const std::string& text) {
+}  // namespace
+
+conversation_state conversation_state::parse_tree(const std::string& text) {
     conversation_state s;
     const auto j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return s;
@@ -91,8 +93,6 @@ conversation_state parse_tree(const std::string& text) {
     if (j.contains("flow") && j["flow"].is_object()) s.flow = j["flow"];
     return s;
 }
-
-}  // namespace
 
 conversation_state conversation_state::parse(const std::string& text) {
     conversation_state s;

@@ -18,6 +18,8 @@ struct conversation_state {
     // Text that is not a JSON object gives the empty state; members of the wrong type are
     // left at their defaults; of a repeated member the last counts.
     static conversation_state parse(const std::string& text);
+    // The same reading through a JSON tree: what parse() falls back to when a flow runs.
+    static conversation_state parse_tree(const std::string& text);
     // {"choices":[...],"explicit_language":...,"flow":...,"unsure":...}, as nlohmann writes it.
     std::string dump() const;
 };

@@ -48,6 +48,16 @@ std::int64_t floor_to_hour(std::int64_t t) {
     return t - r;
 }
 
+result<std::int64_t> insert_outbox_row(sqlite::connection& conn, std::int64_t person_id,
+                                       std::string_view channel, std::string_view kind,
+                                       std::string_view payload, std::int64_t now_ms) {
+    auto st = conn.prepare(insert_outbox, "enqueue");
+    if (!st) return st.error();
+    st->bind(1, person_id).bind(2, channel).bind(3, kind).bind(4, payload).bind(5, now_ms);
+    if (auto s = st->run("enqueue"); !s.ok()) return s;
+    return conn.last_insert_rowid();
+}
+
 // Runs an UPDATE of one pending outbox row; not_found when no pending row has that id.
 status update_pending(sqlite::connection& conn, sqlite::statement& st, std::string_view what) {
     if (auto s = st.run(what); !s.ok()) return s;
@@ -71,19 +81,12 @@ result<std::int64_t> database::enqueue(std::int64_t person_id, std::string_view 
         if (rc != SQLITE_ROW) return sqlite::to_status(rc, "enqueue", st->db());
         channel = st->column_text(0);
     }
-    person to;
-    to.id = person_id;
-    to.channel = std::move(channel);
-    return enqueue(to, kind, payload, now_ms);
+    return insert_outbox_row(impl_->conn, person_id, channel, kind, payload, now_ms);
 }
 
 result<std::int64_t> database::enqueue(const person& to, std::string_view kind,
                                        std::string_view payload, std::int64_t now_ms) {
-    auto st = impl_->conn.prepare(insert_outbox, "enqueue");
-    if (!st) return st.error();
-    st->bind(1, to.id).bind(2, to.channel).bind(3, kind).bind(4, payload).bind(5, now_ms);
-    if (auto s = st->run("enqueue"); !s.ok()) return s;
-    return impl_->conn.last_insert_rowid();
+    return insert_outbox_row(impl_->conn, to.id, to.channel, kind, payload, now_ms);
 }
 
 result<std::vector<outbox_row>> database::pending(std::string_view channel, int limit) {

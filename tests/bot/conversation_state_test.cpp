@@ -10,22 +10,7 @@ using opas::bot::conversation_state;
 
 namespace {
 
-// The reading and writing through a JSON tree, as the engine did before.
-conversation_state tree_parse(const std::string& text) {
-    conversation_state s;
-    const auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return s;
-    if (j.contains("choices") && j["choices"].is_array())
-        for (const auto& c : j["choices"])
-            if (c.is_string()) s.choices.push_back(c.get<std::string>());
-    if (j.contains("explicit_language") && j["explicit_language"].is_boolean())
-        s.explicit_language = j["explicit_language"].get<bool>();
-    if (j.contains("unsure") && j["unsure"].is_number_integer())
-        s.unsure_in_a_row = j["unsure"].get<int>();
-    if (j.contains("flow") && j["flow"].is_object()) s.flow = j["flow"];
-    return s;
-}
-
+// The writing through a JSON tree, as the engine did before.
 std::string tree_dump(const conversation_state& s) {
     nlohmann::json j;
     j["choices"] = s.choices;
@@ -66,7 +51,7 @@ TEST_CASE("the conversation state reads every text as the JSON tree did and writ
     for (const auto& text : texts) {
         INFO(text);
         const auto fast = conversation_state::parse(text);
-        const auto tree = tree_parse(text);
+        const auto tree = conversation_state::parse_tree(text);
         CHECK(fast.choices == tree.choices);
         CHECK(fast.explicit_language == tree.explicit_language);
         CHECK(fast.unsure_in_a_row == tree.unsure_in_a_row);
