@@ -1,6 +1,6 @@
 #pragma once
 // The conversation state kept between turns: JSON text in the people table's `state` column.
-// The writer reads and writes one on every turn, so both directions avoid building a JSON tree
+// The writer reads and writes one on every turn, so both directions avoid nlohmann's JSON tree
 // unless a flow is running (its state is a tree the flows read and change).
 
 #include <nlohmann/json.hpp>

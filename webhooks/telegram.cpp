@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/json_read.hpp"
 #include "webhooks/split.hpp"
 
 namespace opas::webhooks {
@@ -15,6 +16,7 @@ namespace opas::webhooks {
 namespace {
 
 using json = nlohmann::json;
+using bot::json_read::value;
 using bot::inbound;
 using bot::inbound_kind;
 
@@ -28,34 +30,34 @@ std::string to_body(const json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-const json* object_at(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_object() ? &*it : nullptr;
+const value* object_at(const value& j, const char* key) {
+    const value* v = j.find(key);
+    return v != nullptr && v->is_object() ? v : nullptr;
 }
 
-std::optional<std::string> string_at(const json& j, const char* key) {
-    const auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
+std::optional<std::string> string_at(const value& j, const char* key) {
+    const value* v = j.find(key);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return std::string(v->text());
 }
 
 // Integer ids (user, chat, update, message) as decimal text.
-std::optional<std::string> integer_text_at(const json& j, const char* key) {
-    const auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-    return it->dump();
+std::optional<std::string> integer_text_at(const value& j, const char* key) {
+    const value* v = j.find(key);
+    if (v == nullptr || !v->is_integer()) return std::nullopt;
+    return std::string(v->text());
 }
 
-std::int64_t integer_at(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+std::int64_t integer_at(const value& j, const char* key) {
+    const value* v = j.find(key);
+    return v != nullptr ? v->integer() : 0;
 }
 
 // The sender's id, language and the chat id of a message or a chat member update.
 // False when the ids are missing or of the wrong type.
-bool read_sender_and_chat(const json& object, inbound& event) {
-    const json* from = object_at(object, "from");
-    const json* chat = object_at(object, "chat");
+bool read_sender_and_chat(const value& object, inbound& event) {
+    const value* from = object_at(object, "from");
+    const value* chat = object_at(object, "chat");
     if (from == nullptr || chat == nullptr) return false;
     auto user = integer_text_at(*from, "id");
     auto chat_id = integer_text_at(*chat, "id");
@@ -67,21 +69,20 @@ bool read_sender_and_chat(const json& object, inbound& event) {
     return true;
 }
 
-void read_message(const json& message, inbound& event) {
+void read_message(const value& message, inbound& event) {
     if (!read_sender_and_chat(message, event)) return;
-    if (const json* replied = object_at(message, "reply_to_message")) {
+    if (const value* replied = object_at(message, "reply_to_message")) {
         event.reply_to_id = integer_text_at(*replied, "message_id").value_or("");
         event.reply_to_text = string_at(*replied, "text").value_or("");
     }
-    const auto text = message.find("text");
-    if (text != message.end()) {
+    if (const value* text = message.find("text")) {
         if (!text->is_string()) return;
-        event.text = text->get<std::string>();
+        event.text = text->text();
         event.kind = inbound_kind::text;
         return;
     }
     for (const char* field : media_fields) {
-        if (message.contains(field)) {
+        if (message.find(field) != nullptr) {
             event.kind = inbound_kind::media;
             return;
         }
@@ -89,17 +90,17 @@ void read_message(const json& message, inbound& event) {
     // Service messages (members joined, title changed, pinned, ...) stay ignored.
 }
 
-void read_callback_query(const json& query, inbound& event) {
+void read_callback_query(const value& query, inbound& event) {
     auto id = string_at(query, "id");
     if (!id) return;
     event.callback_id = std::move(*id);
-    const json* from = object_at(query, "from");
+    const value* from = object_at(query, "from");
     auto data = string_at(query, "data");
     auto user = from ? integer_text_at(*from, "id") : std::nullopt;
     if (!data || !user) return;  // a game button, or a malformed query
     // Buttons under an inline-mode message have no message: answer in the private chat.
-    const json* message = object_at(query, "message");
-    const json* chat = message ? object_at(*message, "chat") : nullptr;
+    const value* message = object_at(query, "message");
+    const value* chat = message ? object_at(*message, "chat") : nullptr;
     auto chat_id = chat ? integer_text_at(*chat, "id") : user;
     if (!chat_id) return;
     event.kind = inbound_kind::choice;
@@ -109,9 +110,9 @@ void read_callback_query(const json& query, inbound& event) {
     event.language_hint = string_at(*from, "language_code").value_or("");
 }
 
-void read_my_chat_member(const json& update, inbound& event) {
-    const json* member = object_at(update, "new_chat_member");
-    const json* chat = object_at(update, "chat");
+void read_my_chat_member(const value& update, inbound& event) {
+    const value* member = object_at(update, "new_chat_member");
+    const value* chat = object_at(update, "chat");
     if (member == nullptr || chat == nullptr) return;
     const auto status = string_at(*member, "status");
     const bool is_private = string_at(*chat, "type") == "private";
@@ -170,8 +171,9 @@ bool telegram_secret_ok(std::string_view header_value, std::string_view secret) 
 }
 
 parse_result parse_telegram_update(std::string_view body) {
-    const json update = json::parse(body, nullptr, false);
-    if (update.is_discarded() || !update.is_object()) return {};
+    const auto doc = bot::json_read::document::parse(body);
+    if (!doc || !doc->root().is_object()) return {};
+    const value& update = doc->root();
     const auto update_id = integer_text_at(update, "update_id");
     if (!update_id) return {};
 
@@ -179,11 +181,11 @@ parse_result parse_telegram_update(std::string_view body) {
     event.source = bot::channel::telegram;
     event.kind = inbound_kind::ignored;
     event.message_id = "tg:" + *update_id;
-    if (const json* message = object_at(update, "message")) {
+    if (const value* message = object_at(update, "message")) {
         read_message(*message, event);
-    } else if (const json* query = object_at(update, "callback_query")) {
+    } else if (const value* query = object_at(update, "callback_query")) {
         read_callback_query(*query, event);
-    } else if (const json* member = object_at(update, "my_chat_member")) {
+    } else if (const value* member = object_at(update, "my_chat_member")) {
         read_my_chat_member(*member, event);
     }
     if (event.kind == inbound_kind::ignored) {
@@ -222,23 +224,25 @@ std::string render_telegram_callback_answer(std::string_view callback_query_id) 
 }
 
 send_result classify_telegram_response(int http_status, std::string_view body) {
-    const json response = json::parse(body, nullptr, false);
-    const bool readable = !response.is_discarded() && response.is_object();
-    const std::string description = readable ? string_at(response, "description").value_or("") : "";
+    const auto doc = bot::json_read::document::parse(body);
+    const bool readable = doc && doc->root().is_object();
+    static const value none;  // null: finds nothing
+    const value& response = readable ? doc->root() : none;
+    const std::string description = string_at(response, "description").value_or("");
     const auto has = [&](std::string_view words) {
         return description.find(words) != std::string::npos;
     };
 
     send_result result;
     if (status_class(http_status) == 2) {
-        const auto ok = readable ? response.find("ok") : response.end();
-        if (!readable || ok == response.end() || *ok != true) {
+        const value* ok = response.find("ok");
+        if (ok == nullptr || !ok->is_boolean() || !ok->boolean()) {
             result.outcome = send_result::kind::retry;
             result.reason = "bad_response";
             return result;
         }
         result.outcome = send_result::kind::ok;
-        if (const json* message = object_at(response, "result")) {
+        if (const value* message = object_at(response, "result")) {
             result.platform_message_id = integer_text_at(*message, "message_id").value_or("");
         }
         return result;
@@ -246,8 +250,7 @@ send_result classify_telegram_response(int http_status, std::string_view body) {
     if (http_status == 429) {
         result.outcome = send_result::kind::retry;
         result.reason = "rate_limited";
-        const json* parameters = readable ? object_at(response, "parameters") : nullptr;
-        if (parameters) {
+        if (const value* parameters = object_at(response, "parameters")) {
             const auto seconds = integer_at(*parameters, "retry_after");
             result.retry_after_s = static_cast<int>(std::clamp<std::int64_t>(seconds, 0, 86400));
         }

@@ -3,7 +3,11 @@
 // io threads do in the server), then times the dispatcher: every turn submitted at once, as
 // 64 busy connections would, committed in groups. Each round starts on a fresh database.
 //
-//   bench_turns [turns=40000] [people=1000] [rounds=5] [sync_full=0] [text]
+//   bench_turns [turns=40000] [people=1000] [rounds=5] [sync_full=0] [text] [group=0]
+//
+// group > 0 submits that many turns at a time and waits for them, so each commit holds about
+// `group` turns, as under `opas serve` (its /metrics show turns and commits; at 64
+// connections a commit holds about 15). 0 submits all at once: commits of up to 256.
 //
 // Prints the median turns per second (wall) and CPU microseconds per turn (the process's
 // user + system time in the timed part: the writer thread; the submitting thread only waits),
@@ -24,6 +28,7 @@
 
 #include "bot/app.hpp"
 #include "bot/dispatcher.hpp"
+#include "storage/wal_vfs.hpp"
 
 namespace {
 
@@ -38,6 +43,7 @@ struct round_result {
     double turns_per_s = 0;
     double cpu_us_per_turn = 0;
     double db_bytes_per_turn = 0;
+    double wal_pages_per_turn = 0;
 };
 
 std::uintmax_t size_or_zero(const std::string& path) {
@@ -46,7 +52,8 @@ std::uintmax_t size_or_zero(const std::string& path) {
     return ec ? 0 : n;
 }
 
-round_result run_round(int turns, int people, bool sync_full, const std::string& text, int round) {
+round_result run_round(int turns, int people, bool sync_full, const std::string& text, int round,
+                       int group) {
     char pattern[] = "/tmp/opas-turns-XXXXXX";
     const std::string dir = ::mkdtemp(pattern);
     opas::bot::config cfg;
@@ -74,15 +81,23 @@ round_result run_round(int turns, int people, bool sync_full, const std::string&
         }
 
         std::vector<std::promise<bool>> done(events.size());
+        const std::size_t step = group > 0 ? static_cast<std::size_t>(group) : events.size();
+        int failed = 0;
+        const auto asked0 = opas::storage::wal_vfs::write_counts().asked;
         const double cpu0 = cpu_seconds();
         const auto t0 = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < events.size(); ++i)
-            writer.submit({std::move(events[i])}, [&done, i](bool ok) { done[i].set_value(ok); });
-        int failed = 0;
-        for (auto& d : done) failed += !d.get_future().get();
+        for (std::size_t first = 0; first < events.size(); first += step) {
+            const std::size_t last = std::min(events.size(), first + step);
+            for (std::size_t i = first; i < last; ++i)
+                writer.submit({std::move(events[i])}, [&done, i](bool ok) { done[i].set_value(ok); });
+            for (std::size_t i = first; i < last; ++i) failed += !done[i].get_future().get();
+        }
         const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - t0;
         const double cpu = cpu_seconds() - cpu0;
         if (failed) std::fprintf(stderr, "bench_turns: %d turns failed\n", failed);
+        // SQLite writes a WAL frame as two calls: its header, then the page.
+        const auto asked = opas::storage::wal_vfs::write_counts().asked - asked0;
+        out.wal_pages_per_turn = static_cast<double>(asked) / 2 / turns;
         out.turns_per_s = turns / wall.count();
         out.cpu_us_per_turn = 1e6 * cpu / turns;
         out.db_bytes_per_turn =
@@ -106,18 +121,24 @@ int main(int argc, char** argv) {
     const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
     const bool sync_full = argc > 4 && std::atoi(argv[4]) != 0;
     const std::string text = argc > 5 ? argv[5] : "Hei, milloin keskus on auki?";
-    std::vector<double> rate, cpu, bytes;
+    const int group = argc > 6 ? std::max(0, std::atoi(argv[6])) : 0;
+    std::vector<double> rate, cpu, bytes, pages;
     for (int r = 0; r < rounds; ++r) {
-        const auto res = run_round(turns, people, sync_full, text, r);
-        std::printf("round %d: %.0f turns/s, %.1f CPU us/turn, %.0f database bytes/turn\n", r + 1,
-                    res.turns_per_s, res.cpu_us_per_turn, res.db_bytes_per_turn);
+        const auto res = run_round(turns, people, sync_full, text, r, group);
+        std::printf("round %d: %.0f turns/s, %.1f CPU us/turn, %.0f database bytes/turn, "
+                    "%.2f WAL pages/turn\n",
+                    r + 1, res.turns_per_s, res.cpu_us_per_turn, res.db_bytes_per_turn,
+                    res.wal_pages_per_turn);
         rate.push_back(res.turns_per_s);
         cpu.push_back(res.cpu_us_per_turn);
         bytes.push_back(res.db_bytes_per_turn);
+        pages.push_back(res.wal_pages_per_turn);
     }
-    std::printf("median of %d rounds of %d turns, %d people, database_sync_full=%s:\n", rounds,
-                turns, people, sync_full ? "true" : "false");
-    std::printf("| turns/s | CPU us/turn | database bytes/turn |\n|---:|---:|---:|\n");
-    std::printf("| %.0f | %.1f | %.0f |\n", median(rate), median(cpu), median(bytes));
+    std::printf("median of %d rounds of %d turns, %d people, database_sync_full=%s, group=%d:\n",
+                rounds, turns, people, sync_full ? "true" : "false", group);
+    std::printf("| turns/s | CPU us/turn | database bytes/turn | WAL pages/turn |\n"
+                "|---:|---:|---:|---:|\n");
+    std::printf("| %.0f | %.1f | %.0f | %.2f |\n", median(rate), median(cpu), median(bytes),
+                median(pages));
     return 0;
 }
