@@ -238,15 +238,24 @@ bool database::in_transaction() const { return impl_->conn.in_transaction(); }
 
 status database::begin() {
     if (in_transaction()) return status::invalid("begin: a transaction is already open");
-    return impl_->run("BEGIN IMMEDIATE", "begin transaction");
+    auto s = impl_->run("BEGIN IMMEDIATE", "begin transaction");
+    if (s.ok()) impl_->check_data_version();
+    return s;
 }
 
 status database::commit() {
     if (!in_transaction()) return status::invalid("commit: no transaction is open");
-    return impl_->run("COMMIT", "commit transaction");
+    auto s = impl_->run("COMMIT", "commit transaction");
+    if (s.ok()) {
+        impl_->check_data_version();  // our own commit changed it: not a reason to empty
+    } else {
+        impl_->people.clear();
+    }
+    return s;
 }
 
 status database::rollback() {
+    impl_->people.clear();
     if (!in_transaction()) return status::ok_status();
     return impl_->run("ROLLBACK", "roll back transaction");
 }
@@ -263,6 +272,7 @@ status database::release(std::string_view name) {
 
 status database::rollback_to(std::string_view name) {
     if (!is_valid_savepoint_name(name)) return status::invalid("roll back to savepoint: bad name");
+    impl_->people.clear();
     return impl_->run("ROLLBACK TO SAVEPOINT " + std::string(name), "roll back to savepoint");
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // The private state of storage::database, shared by the database_*.cpp files.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
@@ -11,6 +13,48 @@
 #include "storage/sqlite.hpp"
 
 namespace opas::storage {
+
+// The people the writer last read or wrote, by channel and user id, so that a turn finds its
+// person without a query (database_people.cpp). It holds what the database holds: every write
+// to `people` goes through this connection's methods, which update it; whatever could make it
+// differ empties it (a rollback, a failed write, a commit by another connection: begin()
+// compares SQLite's data version).
+class person_cache {
+public:
+    const person* find(std::string_view channel, std::string_view user_id) {
+        key_.assign(channel).append(1, '\0').append(user_id);
+        const auto it = by_user_.find(key_);
+        return it == by_user_.end() ? nullptr : &it->second;
+    }
+    person* find(std::int64_t id) {
+        const auto it = user_of_.find(id);
+        return it == user_of_.end() ? nullptr : &by_user_.at(it->second);
+    }
+    void put(const person& p) {
+        if (by_user_.size() >= limit) clear();  // a burst of new people: start over
+        std::string key = p.channel + '\0' + p.user_id;
+        user_of_[p.id] = key;
+        person& kept = by_user_[std::move(key)];
+        kept = p;
+        kept.is_new = false;
+    }
+    void erase(std::int64_t id) {
+        if (const auto it = user_of_.find(id); it != user_of_.end()) {
+            by_user_.erase(it->second);
+            user_of_.erase(it);
+        }
+    }
+    void clear() {
+        by_user_.clear();
+        user_of_.clear();
+    }
+
+private:
+    static constexpr std::size_t limit = 20000;
+    std::unordered_map<std::string, person> by_user_;
+    std::unordered_map<std::int64_t, std::string> user_of_;
+    std::string key_;  // find's lookup key, kept to reuse its allocation
+};
 
 struct database::impl {
     impl(sqlite::connection c, keyed_hash h) : conn(std::move(c)), hasher(std::move(h)) {}
@@ -31,8 +75,18 @@ struct database::impl {
         return st->column_int64(0);
     }
 
+    // Empties the cache when a commit by another connection may have changed people.
+    void check_data_version() {
+        unsigned version = 0;
+        sqlite3_file_control(conn.get(), "main", SQLITE_FCNTL_DATA_VERSION, &version);
+        if (version != data_version) people.clear();
+        data_version = version;
+    }
+
     sqlite::connection conn;
     keyed_hash hasher;  // HMAC-SHA256 with the pseudonym key
+    person_cache people;
+    unsigned data_version = 0;  // SQLite's, when this connection last began or committed
     std::unique_ptr<checkpointer> wal;  // file databases opened for writing; after conn
 };
 

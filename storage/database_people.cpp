@@ -52,10 +52,13 @@ result<person> one_person(sqlite::statement& st, std::string_view what) {
 }  // namespace
 
 result<person> database::find_person(std::string_view channel, std::string_view user_id) {
+    if (const person* kept = impl_->people.find(channel, user_id)) return *kept;
     auto st = impl_->conn.prepare(select_by_user, "find person");
     if (!st) return st.error();
     st->bind(1, channel).bind(2, user_id);
-    return one_person(*st, "find person");
+    auto found = one_person(*st, "find person");
+    if (found) impl_->people.put(*found);
+    return found;
 }
 
 result<person> database::find_person_by_id(std::int64_t id) {
@@ -79,7 +82,11 @@ result<person> database::upsert_person(std::string_view channel, std::string_vie
             auto st = impl_->conn.prepare(update_inbound, "update person");
             if (!st) return st.error();
             st->bind(1, p.id).bind(2, p.chat_id).bind(3, p.last_inbound_at);
-            if (auto s = st->run("update person"); !s.ok()) return s;
+            if (auto s = st->run("update person"); !s.ok()) {
+                impl_->people.clear();
+                return s;
+            }
+            impl_->people.put(p);
         }
         return found;
     }
@@ -97,8 +104,12 @@ result<person> database::upsert_person(std::string_view channel, std::string_vie
     auto st = impl_->conn.prepare(insert_person, "create person");
     if (!st) return st.error();
     st->bind(1, p.channel).bind(2, p.user_id).bind(3, p.chat_id).bind(4, p.pseudonym).bind(5, now);
-    if (auto s = st->run("create person"); !s.ok()) return s;
+    if (auto s = st->run("create person"); !s.ok()) {
+        impl_->people.clear();
+        return s;
+    }
     p.id = impl_->conn.last_insert_rowid();
+    impl_->people.put(p);
     return p;
 }
 
@@ -107,9 +118,14 @@ status database::save_person(std::int64_t id, std::string_view language, std::st
                                   "save person");
     if (!st) return st.error();
     if (auto s = st->bind(1, id).bind(2, language).bind(3, state).run("save person"); !s.ok()) {
+        impl_->people.clear();
         return s;
     }
     if (impl_->conn.changes() == 0) return status::not_found("save person: no such person");
+    if (person* kept = impl_->people.find(id)) {
+        kept->language = language;
+        kept->state = state;
+    }
     return status::ok_status();
 }
 
@@ -118,9 +134,11 @@ status database::mark_unreachable(std::int64_t id, bool unreachable) {
         impl_->conn.prepare("UPDATE people SET unreachable = ?2 WHERE id = ?1", "mark unreachable");
     if (!st) return st.error();
     if (auto s = st->bind(1, id).bind(2, unreachable ? 1 : 0).run("mark unreachable"); !s.ok()) {
+        impl_->people.clear();
         return s;
     }
     if (impl_->conn.changes() == 0) return status::not_found("mark unreachable: no such person");
+    if (person* kept = impl_->people.find(id)) kept->unreachable = unreachable;
     return status::ok_status();
 }
 
@@ -142,6 +160,7 @@ result<std::vector<person>> database::people_inactive_since(std::int64_t unix_se
 }
 
 status database::erase_person(std::int64_t id) {
+    impl_->people.erase(id);
     auto st = impl_->conn.prepare("DELETE FROM people WHERE id = ?1", "erase person");
     if (!st) return st.error();
     if (auto s = st->bind(1, id).run("erase person"); !s.ok()) return s;

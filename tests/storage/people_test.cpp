@@ -158,3 +158,58 @@ TEST_CASE("people inactive since a time are listed for retention", "[storage]") 
     REQUIRE(inactive->size() == 1);
     CHECK(inactive->front().user_id == "old");
 }
+
+// find_person answers from the writer's cache of people (storage/database_impl.hpp): it must
+// never answer what the database no longer holds.
+TEST_CASE("find_person after a rollback reads what the database holds", "[storage]") {
+    temp_dir dir;
+    auto db = open_ok(config_for(dir.file("opas.db")));
+    auto kept = db->upsert_person("telegram", "1001", "2002", 1700000000);
+    REQUIRE(kept.ok());
+    REQUIRE(db->save_person(kept->id, "fi", "{\"unsure\":1}").ok());
+
+    REQUIRE(db->begin().ok());
+    REQUIRE(db->save_person(kept->id, "ar", "{\"unsure\":2}").ok());
+    REQUIRE(db->mark_unreachable(kept->id, true).ok());
+    REQUIRE(db->upsert_person("telegram", "1002", "2003", 1700000001).ok());
+    CHECK(db->find_person("telegram", "1001")->language == "ar");  // inside: the new values
+    REQUIRE(db->rollback().ok());
+
+    auto after = db->find_person("telegram", "1001");
+    REQUIRE(after.ok());
+    CHECK(after->language == "fi");
+    CHECK(after->state == "{\"unsure\":1}");
+    CHECK_FALSE(after->unreachable);
+    CHECK(db->find_person("telegram", "1002").error().kind() == status::code::not_found);
+
+    REQUIRE(db->begin().ok());
+    REQUIRE(db->savepoint("job").ok());
+    REQUIRE(db->save_person(kept->id, "uk", "").ok());
+    REQUIRE(db->rollback_to("job").ok());
+    REQUIRE(db->release("job").ok());
+    CHECK(db->find_person("telegram", "1001")->language == "fi");
+    REQUIRE(db->commit().ok());
+}
+
+TEST_CASE("find_person sees a change another connection committed", "[storage]") {
+    temp_dir dir;
+    const auto cfg = config_for(dir.file("opas.db"));
+    auto writer = open_ok(cfg);
+    auto p = writer->upsert_person("telegram", "1001", "2002", 1700000000);
+    REQUIRE(p.ok());
+    REQUIRE(writer->begin().ok());
+    REQUIRE(writer->save_person(p->id, "fi", "").ok());
+    REQUIRE(writer->commit().ok());
+    CHECK(writer->find_person("telegram", "1001")->language == "fi");
+
+    auto other = open_ok(cfg);
+    REQUIRE(other->save_person(p->id, "so", "{}").ok());
+    REQUIRE(writer->begin().ok());
+    CHECK(writer->find_person("telegram", "1001")->language == "so");
+    REQUIRE(writer->commit().ok());
+
+    REQUIRE(other->erase_person(p->id).ok());
+    REQUIRE(writer->begin().ok());
+    CHECK(writer->find_person("telegram", "1001").error().kind() == status::code::not_found);
+    REQUIRE(writer->commit().ok());
+}
