@@ -246,11 +246,7 @@ status database::begin() {
 status database::commit() {
     if (!in_transaction()) return status::invalid("commit: no transaction is open");
     auto s = impl_->run("COMMIT", "commit transaction");
-    if (s.ok()) {
-        impl_->check_data_version();  // our own commit changed it: not a reason to empty
-    } else {
-        impl_->people.clear();
-    }
+    if (!s.ok()) impl_->people.clear();
     return s;
 }
 

@@ -18,7 +18,7 @@ namespace opas::storage {
 // person without a query (database_people.cpp). It holds what the database holds: every write
 // to `people` goes through this connection's methods, which update it; whatever could make it
 // differ empties it (a rollback, a failed write, a commit by another connection: begin()
-// compares SQLite's data version).
+// compares PRAGMA data_version).
 class person_cache {
 public:
     const person* find(std::string_view channel, std::string_view user_id) {
@@ -75,18 +75,19 @@ struct database::impl {
         return st->column_int64(0);
     }
 
-    // Empties the cache when a commit by another connection may have changed people.
+    // Empties the cache when another connection has committed since the last look (PRAGMA
+    // data_version changes only for other connections' commits). Inside a transaction.
     void check_data_version() {
-        unsigned version = 0;
-        sqlite3_file_control(conn.get(), "main", SQLITE_FCNTL_DATA_VERSION, &version);
-        if (version != data_version) people.clear();
-        data_version = version;
+        auto version = count("PRAGMA data_version", "read data version");
+        const std::int64_t now = version.ok() ? version.value() : -1;
+        if (now < 0 || now != data_version) people.clear();
+        data_version = now;
     }
 
     sqlite::connection conn;
     keyed_hash hasher;  // HMAC-SHA256 with the pseudonym key
     person_cache people;
-    unsigned data_version = 0;  // SQLite's, when this connection last began or committed
+    std::int64_t data_version = -1;  // at the last begin()
     std::unique_ptr<checkpointer> wal;  // file databases opened for writing; after conn
 };
 
