@@ -113,10 +113,14 @@ stemmer::~stemmer() {
 
 std::string_view stemmer::stem(std::string_view word) {
     if (!handle_) return word;
+    if (const auto it = stems_.find(word); it != stems_.end()) return it->second;
     const sb_symbol* result = sb_stemmer_stem(
         handle_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     if (!result) return word;
-    return {reinterpret_cast<const char*>(result), static_cast<size_t>(sb_stemmer_length(handle_))};
+    if (stems_.size() >= remembered) stems_.clear();
+    const std::string_view made{reinterpret_cast<const char*>(result),
+                                static_cast<size_t>(sb_stemmer_length(handle_))};
+    return stems_.emplace(std::string(word), std::string(made)).first->second;
 }
 
 std::uint32_t word_feature_of(std::string_view token) {
