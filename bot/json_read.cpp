@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <string>
 #include <cstring>
 #include <limits>
+#include <string>
+
+#include "bot/json_text.hpp"
 
 namespace opas::bot::json_read {
 
@@ -274,7 +276,13 @@ private:
         std::size_t decoded_from = 0;
         bool escaped = false;
         auto i = static_cast<std::int32_t>(pos_);
+        std::int32_t checked = 0;  // bytes before this were looked at 8 at a time already
         while (i < length) {
+            if (i >= checked) {
+                while (i + 8 <= length && plain_ascii8(bytes + i)) i += 8;
+                if (i == length) break;
+                checked = i + 8;  // something in these 8 needs care: byte by byte up to there
+            }
             const std::uint8_t c = bytes[i];
             if (c == '"') {
                 pos_ = static_cast<std::size_t>(i) + 1;

@@ -15,7 +15,13 @@ void append_json_string(std::string& out, std::string_view text) {
         out.append(text.data() + run, static_cast<std::size_t>(end - run));
     };
     out += '"';
+    std::int32_t checked = 0;  // bytes before this were looked at 8 at a time already
     for (std::int32_t i = 0; i < length;) {
+        if (i >= checked) {
+            while (i + 8 <= length && plain_ascii8(bytes + i)) i += 8;
+            if (i == length) break;
+            checked = i + 8;  // something in these 8 needs care: byte by byte up to there
+        }
         const std::uint8_t c = bytes[i];
         if (c >= 0x80) {
             const std::int32_t start = i;

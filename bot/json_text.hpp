@@ -3,6 +3,8 @@
 // outbox payload, the conversation state): building a JSON object to dump it cost more than
 // the rest of the rendering.
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -12,5 +14,17 @@ namespace opas::bot {
 // UTF-8 (non-ASCII as is, control characters escaped); an invalid UTF-8 sequence becomes
 // U+FFFD, where dump() would throw.
 void append_json_string(std::string& out, std::string_view text);
+
+// Whether the 8 bytes at `p` go into a JSON string unchanged and need no UTF-8 check: none is
+// a quote, a backslash, a control character or non-ASCII. The writer and the reader
+// (bot/json_read.cpp) skip such runs 8 bytes at a time.
+inline bool plain_ascii8(const unsigned char* p) {
+    std::uint64_t x;
+    std::memcpy(&x, p, sizeof x);
+    constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    const auto zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    const std::uint64_t control = (x - ones * 0x20) & ~x & highs;  // a byte below 0x20
+    return ((x & highs) | control | zero_byte(x ^ (ones * '"')) | zero_byte(x ^ (ones * '\\'))) == 0;
+}
 
 }  // namespace opas::bot

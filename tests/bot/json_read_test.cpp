@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bot/json_read.hpp"
+#include "bot/json_text.hpp"
 
 namespace {
 
@@ -154,4 +155,30 @@ TEST_CASE("a json_read value finds the last of a repeated member and nothing in 
     CHECK(list->first()->find("id")->integer() == 3);
     CHECK(list->next(*list->first()) == nullptr);
     CHECK(root.find("s")->find("id") == nullptr);
+}
+
+// Both the writer and the reader skip plain ASCII 8 bytes at a time: a character that needs
+// care must be seen at every position of such a block.
+TEST_CASE("JSON strings with a special character at every position write and read like nlohmann") {
+    const std::vector<std::string> specials = {"\"", "\\", "\x01", "\x1f", "\x7f", "\xC3\xA4",
+                                               "\xF0\x9F\x91\x8B", "/", "\t"};
+    for (const auto& special : specials) {
+        for (std::size_t at = 0; at <= 20; ++at) {
+            std::string text(24, 'a');
+            text.insert(at, special);
+            std::string written;
+            opas::bot::append_json_string(written, text);
+            CHECK(written == nlohmann::json(text).dump());
+            const std::string doc = "[" + written + "]";
+            const auto read = jr::document::parse(doc);
+            REQUIRE(read);
+            CHECK(read->root().first()->text() == text);
+        }
+    }
+    std::string invalid(24, 'a');
+    invalid[13] = '\xC3';  // a lead byte without its continuation
+    std::string written;
+    opas::bot::append_json_string(written, invalid);
+    CHECK(written == "\"" + std::string(13, 'a') + "\xEF\xBF\xBD" + std::string(10, 'a') + "\"");
+    CHECK_FALSE(jr::document::parse("[\"" + invalid + "\"]"));
 }
