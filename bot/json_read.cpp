@@ -25,7 +25,7 @@ std::int64_t value::integer() const {
     if (kind_ != type::integer) return 0;
     const char* first = text_.data();
     const char* last = first + text_.size();
-    if (negative_) {
+    if (text_.starts_with('-')) {  // "-0" reads as "0", the same number either way
         std::int64_t n = 0;
         std::from_chars(first, last, n);
         return n;
@@ -193,7 +193,6 @@ private:
         }
         if (fits) {
             v.kind_ = type::integer;
-            v.negative_ = negative;
             if (token == "-0") v.text_ = "0";  // nlohmann keeps the number, not the sign
         }
         return true;

@@ -63,7 +63,6 @@ private:
     std::uint32_t count_ = 1;  // values in this one's subtree, itself included
     type kind_ = type::null;
     bool boolean_ = false;
-    bool negative_ = false;
 };
 
 class document {
