@@ -43,6 +43,7 @@ public:
     bool run() {
         if (in_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // a byte order mark, as nlohmann skips it
         doc_.values_.reserve(32);
+        open_.reserve(16);  // deeper texts grow it
         std::string_view key;
         for (;;) {
             skip_space();

@@ -1,7 +1,6 @@
 #include "bot/types.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include "bot/json_read.hpp"
 #include "bot/json_text.hpp"
 
 namespace opas::bot {
@@ -33,18 +32,23 @@ std::string to_json(const reply& r) {
 }
 
 std::optional<reply> reply_from_json(std::string_view text) {
-    const auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string())
-        return std::nullopt;
+    // The sender reads every payload it delivers: json_read, not a nlohmann tree (a quarter
+    // of the instructions of a send).
+    const auto doc = json_read::document::parse(text);
+    if (!doc || !doc->root().is_object()) return std::nullopt;
+    const json_read::value& root = doc->root();
+    const json_read::value* body = root.find("text");
+    if (body == nullptr || !body->is_string()) return std::nullopt;
     reply r;
-    r.text = j["text"].get<std::string>();
-    if (j.contains("choices") && j["choices"].is_array()) {
-        for (const auto& c : j["choices"]) {
-            if (!c.is_object() || !c.contains("id") || !c["id"].is_string() ||
-                !c.contains("title") || !c["title"].is_string())
-                return std::nullopt;
-            r.choices.push_back({c["id"].get<std::string>(), c["title"].get<std::string>()});
-        }
+    r.text = body->text();
+    const json_read::value* choices = root.find("choices");
+    if (choices == nullptr || !choices->is_array()) return r;
+    for (const auto* c = choices->first(); c != nullptr; c = choices->next(*c)) {
+        const json_read::value* id = c->find("id");
+        const json_read::value* title = c->find("title");
+        if (id == nullptr || !id->is_string() || title == nullptr || !title->is_string())
+            return std::nullopt;
+        r.choices.push_back({std::string(id->text()), std::string(title->text())});
     }
     return r;
 }

@@ -86,6 +86,13 @@ struct letter_token {
     int letters = 0;
 };
 
+struct detect_scratch {
+    std::vector<letter_token> tokens;
+    std::vector<char> international;  // per token: an institution's name, not a word
+    std::string padded;
+    std::vector<int32_t> offsets;
+};
+
 UScriptCode script_group(UChar32 c) {
     UErrorCode ec = U_ZERO_ERROR;
     const UScriptCode s = uscript_getScript(c, &ec);
@@ -403,10 +410,13 @@ language_guess language_identifier::detect(std::string_view normalized,
     const bool hint_loaded = !hint_code.empty() && hinted != codes_.end();
     guess.code = hint_loaded ? *hinted : codes_.front();
 
-    std::vector<letter_token> tokens;
+    // Buffers kept per thread: a detection allocates nothing once they have grown.
+    thread_local detect_scratch scratch;
+    std::vector<letter_token>& tokens = scratch.tokens;
     letter_tokens(normalized, tokens);
     // Script majority, not counting international words when other words exist.
-    std::vector<bool> international(tokens.size());
+    std::vector<char>& international = scratch.international;
+    international.assign(tokens.size(), 0);
     bool any_local = false;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         international[i] = is_international(tokens[i].text);
@@ -442,8 +452,8 @@ language_guess language_identifier::detect(std::string_view normalized,
 
     const std::size_t k_count = model->langs.size();
     std::array<double, 64> score{};
-    std::string padded;
-    std::vector<int32_t> offsets;
+    std::string& padded = scratch.padded;
+    std::vector<int32_t>& offsets = scratch.offsets;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (tokens[i].script != model->script || (any_local && international[i])) continue;
         for_each_gram(tokens[i].text, padded, offsets, [&](std::uint32_t h, int order) {

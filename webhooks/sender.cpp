@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 
 #include "webhooks/async_dispatch.hpp"
@@ -119,7 +120,7 @@ net::awaitable<void> sender::refresh() {
     const bool ok = co_await async_post(dispatcher_, std::move(fetch));
     refreshing_ = false;
     last_refresh_ms_ = clock_();
-    if (ok) candidates_ = std::move(*rows);
+    if (ok) candidates_.assign(std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
     for (auto& t : timers_) t->cancel();  // let the other workers look at the new rows
 }
 
@@ -214,8 +215,12 @@ net::awaitable<void> sender::record(const storage::outbox_row& row, const send_r
     if (result.outcome == kind::retry) metrics_.send_failure(api_.name, reason);
     const bool ok = co_await async_post(dispatcher_, std::move(work));
     if (!ok) spdlog::error("outbox update not stored channel={} row={}", api_.name, row.id);
-    if (result.outcome != kind::retry || give_up)
-        std::erase_if(candidates_, [&](const auto& r) { return r.id == row.id; });
+    if (result.outcome != kind::retry || give_up) {
+        // Ids are unique: erase the one row (a deque moves only the side nearer its end).
+        const auto done = std::find_if(candidates_.begin(), candidates_.end(),
+                                       [&](const auto& r) { return r.id == row.id; });
+        if (done != candidates_.end()) candidates_.erase(done);
+    }
 }
 
 }  // namespace opas::webhooks

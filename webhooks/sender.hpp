@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,7 +77,7 @@ private:
     clock_fn clock_;
     std::size_t worker_count_;
     std::vector<std::unique_ptr<net::steady_timer>> timers_;
-    std::vector<storage::outbox_row> candidates_;
+    std::deque<storage::outbox_row> candidates_;  // by id; sent rows leave from near the front
     std::set<std::int64_t> busy_ids_;
     std::set<std::string> busy_chats_;
     std::map<std::string, std::int64_t> last_sent_ms_;

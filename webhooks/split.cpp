@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <climits>
@@ -145,11 +146,33 @@ cut find_cut(cutter& text, int32_t begin, int32_t limit) {
     return {end, end};
 }
 
+// Most replies: valid UTF-8 no longer in bytes than the limit (so no longer in UTF-16 units or
+// code points either), neither starting nor ending with whitespace. Such a text is its own only
+// part, and needs no ICU string or break iterator (they were most of a send's instructions).
+bool fits_as_it_is(std::string_view utf8, int32_t max) {
+    if (utf8.empty() || utf8.size() > static_cast<std::size_t>(max)) return false;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+    const auto length = static_cast<int32_t>(utf8.size());
+    UChar32 first = -1;
+    UChar32 last = -1;
+    for (int32_t i = 0; i < length;) {
+        if (bytes[i] < 0x80) {
+            last = bytes[i++];
+        } else {
+            U8_NEXT(bytes, i, length, last);
+            if (last < 0) return false;
+        }
+        if (first < 0) first = last;
+    }
+    return !u_isUWhiteSpace(first) && !u_isUWhiteSpace(last);
+}
+
 }  // namespace
 
 std::vector<std::string> split_text(std::string_view utf8, std::size_t max_units,
                                     bool count_utf16) {
     const auto max = static_cast<int32_t>(std::clamp<std::size_t>(max_units, 2, INT32_MAX));
+    if (fits_as_it_is(utf8, max)) return {std::string(utf8)};
     cutter text(utf8);
     const UnicodeString& s = text.text();
     const auto units = [&](int32_t begin, int32_t end) {

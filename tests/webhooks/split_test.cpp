@@ -70,6 +70,22 @@ TEST_CASE("a text within the limit comes back as one part") {
           std::vector<std::string>{"Hei! Miten voin auttaa?"});
 }
 
+TEST_CASE("a short text is one part only when it needs no trimming or repair") {
+    // Texts that fit in bytes take a shortcut past ICU; these sit at its edges.
+    CHECK(split_text("Hei", 3, true) == std::vector<std::string>{"Hei"});
+    CHECK(split_text(" Hei\n", 5, true) == std::vector<std::string>{"Hei"});
+    CHECK(split_text("\u00A0Hei\u3000", 40, true) == std::vector<std::string>{"Hei"});
+    CHECK(split_text("Hei\xff", 40, true) == std::vector<std::string>{"Hei\uFFFD"});
+    CHECK(split_text("\xed\xa0\x80", 40, false) == std::vector<std::string>{"\uFFFD\uFFFD\uFFFD"});
+    CHECK(split_text(std::string("a\0b", 3), 40, true) == std::vector<std::string>{std::string("a\0b", 3)});
+    // More bytes than the limit, yet within it in units or code points: still one part.
+    CHECK(split_text("\u00e4\u00e4\u00e4", 3, true) == std::vector<std::string>{"\u00e4\u00e4\u00e4"});
+    CHECK(split_text("\U0001F44B\U0001F44B", 2, false) ==
+          std::vector<std::string>{"\U0001F44B\U0001F44B"});
+    CHECK(split_text("\U0001F44B\U0001F44B", 2, true) ==
+          std::vector<std::string>{"\U0001F44B", "\U0001F44B"});
+}
+
 TEST_CASE("empty or all-whitespace text gives no parts") {
     CHECK(split_text("", 4000, true).empty());
     CHECK(split_text(" \n\n\t ", 4000, false).empty());

@@ -1,8 +1,10 @@
 #include "webhooks/telegram.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 using opas::bot::inbound;
 using opas::bot::inbound_kind;
@@ -295,6 +297,33 @@ TEST_CASE("a Telegram reply with choices but no text still sends the keyboard") 
     REQUIRE(bodies.size() == 1);
     CHECK(parse_body(bodies[0])["text"] == "…");
     CHECK(render_telegram("1", {"", {}}).empty());
+}
+
+TEST_CASE("Telegram bodies are byte for byte what nlohmann writes for the same object") {
+    // render_telegram writes its JSON by hand; this is the tree it stands for.
+    const auto expected = [](const json& chat_id, const std::string& text,
+                             const std::vector<opas::bot::choice>& buttons) {
+        json body = {{"chat_id", chat_id}, {"text", text}};
+        json rows = json::array();
+        for (const auto& c : buttons)
+            rows.push_back(json::array({{{"text", c.title}, {"callback_data", c.id}}}));
+        if (!buttons.empty()) body["reply_markup"] = {{"inline_keyboard", rows}};
+        return body.dump();
+    };
+    std::string controls;
+    for (char c = 1; c < 0x20; ++c) controls += c;
+    const std::string odd = "quote \" backslash \\ slash / " + controls + "\x7f end";
+    const std::vector<opas::bot::choice> buttons = {{"a\"b", "t\\u"}, {"lang:ar", "العربية 👋🏽"}};
+    CHECK(render_telegram("007", {odd, {}}).at(0) == expected(7, odd, {}));
+    CHECK(render_telegram("-0", {"x", buttons}).at(0) == expected(0, "x", buttons));
+    CHECK(render_telegram("+5", {"x", {}}).at(0) == expected("+5", "x", {}));
+    CHECK(render_telegram("-9223372036854775808", {"x", {}}).at(0) ==
+          expected(INT64_MIN, "x", {}));
+    CHECK(render_telegram("@a\"b", {"مرحبا 中文", buttons}).at(0) ==
+          expected("@a\"b", "مرحبا 中文", buttons));
+    CHECK(render_telegram("1", {"", {{"only", ""}}}).at(0) ==
+          expected(1, "\u2026", {{"only", "only"}}));
+    CHECK(render_telegram_callback_answer("id\"\n") == json{{"callback_query_id", "id\"\n"}}.dump());
 }
 
 TEST_CASE("the answerCallbackQuery body names the callback query") {
