@@ -195,7 +195,50 @@ word_breaker::word_breaker() : iterator_(word_prototype().clone()) {
 
 word_breaker::~word_breaker() = default;
 
+namespace {
+
+// ICU's word rules count '@' among the letters (e-mail addresses and handles stay whole).
+bool is_ascii_letter(char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@'; }
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Word tokens of printable ASCII without '_' (false for anything else, which ICU splits).
+// In ASCII, UAX #29 keeps letters and digits together (WB5, WB8-WB10) and breaks everywhere
+// else, except that '.' and an apostrophe between two letters (WB6, WB7), and '.', an
+// apostrophe, ',' or ';' between two digits (WB11, WB12), stay inside the word. ICU's word
+// rules agree, with '@' as a letter; the tokens it keeps are those with letters or digits.
+bool split_ascii(std::string_view s, std::vector<std::string>& out) {
+    for (const char c : s)
+        if (c < 0x20 || c > 0x7E || c == '_') return false;
+    std::size_t begin = std::string_view::npos;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (is_ascii_letter(c) || is_ascii_digit(c)) {
+            if (begin == std::string_view::npos) begin = i;
+            continue;
+        }
+        if (begin != std::string_view::npos && i + 1 < s.size()) {
+            const char before = s[i - 1];
+            const char after = s[i + 1];
+            const bool between_letters = (c == '.' || c == '\'') && is_ascii_letter(before) &&
+                                         is_ascii_letter(after);
+            const bool between_digits = (c == '.' || c == '\'' || c == ',' || c == ';') &&
+                                        is_ascii_digit(before) && is_ascii_digit(after);
+            if (between_letters || between_digits) continue;
+        }
+        if (begin != std::string_view::npos) out.emplace_back(s.substr(begin, i - begin));
+        begin = std::string_view::npos;
+    }
+    if (begin != std::string_view::npos) out.emplace_back(s.substr(begin));
+    return true;
+}
+
+}  // namespace
+
 void word_breaker::split(std::string_view normalized, std::vector<std::string>& out) {
+    if (!split_ascii(normalized, out)) split_by_icu(normalized, out);
+}
+
+void word_breaker::split_by_icu(std::string_view normalized, std::vector<std::string>& out) {
     UErrorCode ec = U_ZERO_ERROR;
     UText* text =
         utext_openUTF8(nullptr, normalized.data(), static_cast<int64_t>(normalized.size()), &ec);

@@ -48,8 +48,13 @@ public:
     word_breaker(const word_breaker&) = delete;
     word_breaker& operator=(const word_breaker&) = delete;
 
-    // Appends the word tokens of `normalized` to `out`, as words() describes.
+    // Appends the word tokens of `normalized` to `out`, as words() describes. Most texts are
+    // printable ASCII: they are split without ICU, by the same rules (Unicode's word
+    // boundaries, UAX #29, as far as ASCII meets them), and give the same tokens.
     void split(std::string_view normalized, std::vector<std::string>& out);
+    // split() through ICU's iterator whatever the text: the reference that the ASCII path is
+    // tested against (tests/intents/normalize_test.cpp).
+    void split_by_icu(std::string_view normalized, std::vector<std::string>& out);
 
 private:
     std::unique_ptr<icu::BreakIterator> iterator_;

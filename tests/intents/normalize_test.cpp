@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 using opas::intents::fold;
 using opas::intents::normalize;
@@ -92,4 +96,36 @@ TEST_CASE("append_pictographs keeps each emoji as a token and nothing else") {
     std::vector<std::string> tokens;
     opas::intents::append_pictographs(normalize("kiitos 🙏 hei 👋👍 ❤️ a-b?"), tokens);
     CHECK(tokens == std::vector<std::string>{"🙏", "👋", "👍", "❤"});
+}
+
+TEST_CASE("ASCII texts are split into the words ICU's word iterator gives") {
+    // split() splits printable ASCII by hand; ICU is the reference. Random texts over the
+    // characters that matter to word boundaries, and the texts people write.
+    opas::intents::word_breaker breaker;
+    const auto both = [&](const std::string& text) {
+        std::vector<std::string> fast;
+        std::vector<std::string> icu;
+        breaker.split(text, fast);
+        breaker.split_by_icu(text, icu);
+        return std::pair{fast, icu};
+    };
+    for (const char* text : {"hei, milloin keskus on auki?", "don't", "e.g. 10.30", "3,5 ja 7;8",
+                             "a.b.c", "a..b", "'a'", "a'", "1.a", "a.1", "a1.2", "x:y", "a-b",
+                             "", " ", "...", "kello 9-16!", "info@centre.fi", "\"quoted\""}) {
+        const auto [fast, icu] = both(text);
+        INFO(text);
+        CHECK(fast == icu);
+    }
+    const std::string alphabet = "abAz1 209.,;:'\"-!?@#/()&+=*%$<>[]{}|~`^\\_\t";
+    std::uint32_t seed = 12345;
+    const auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+    int differences = 0;
+    for (int n = 0; n < 30000; ++n) {
+        std::string text;
+        const std::size_t length = next() % 12;
+        for (std::size_t i = 0; i < length; ++i) text += alphabet[(next() >> 8) % alphabet.size()];
+        const auto [fast, icu] = both(text);
+        if (fast != icu && ++differences <= 5) FAIL_CHECK("differs from ICU: [" << text << "]");
+    }
+    CHECK(differences == 0);
 }
