@@ -29,8 +29,8 @@ std::string fold(std::string_view text);
 // fold() of text that is already normalize()d: only the Latin diacritics step (cheaper).
 std::string fold_normalized(std::string_view normalized);
 
-// Word tokens of already normalized (or folded) text via an ICU word BreakIterator, so that
-// Chinese is segmented by dictionary. Punctuation and spaces are dropped; numbers are kept
+// Word tokens of already normalized (or folded) text as ICU's word BreakIterator gives them,
+// so that Chinese is segmented by dictionary (printable ASCII is split by hand, the same way). Punctuation and spaces are dropped; numbers are kept
 // ("10.30" stays one token). Uses one word_breaker per thread.
 std::vector<std::string> words(std::string_view normalized);
 

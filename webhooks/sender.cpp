@@ -120,7 +120,9 @@ net::awaitable<void> sender::refresh() {
     const bool ok = co_await async_post(dispatcher_, std::move(fetch));
     refreshing_ = false;
     last_refresh_ms_ = clock_();
-    if (ok) candidates_.assign(std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+    if (ok)
+        candidates_.assign(std::make_move_iterator(rows->begin()),
+                           std::make_move_iterator(rows->end()));
     for (auto& t : timers_) t->cancel();  // let the other workers look at the new rows
 }
 

@@ -125,7 +125,8 @@ void append_chat_id(std::string& out, std::string_view chat_id) {
     const char* first = chat_id.data();
     const char* last = first + chat_id.size();
     const auto [end, ec] = std::from_chars(first, last, number);
-    if (chat_id.empty() || ec != std::errc{} || end != last) return bot::append_json_string(out, chat_id);
+    if (chat_id.empty() || ec != std::errc{} || end != last)
+        return bot::append_json_string(out, chat_id);
     std::array<char, 24> digits{};
     const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), number);
     out.append(digits.data(), written.ptr);

@@ -77,9 +77,11 @@ TEST_CASE("a short text is one part only when it needs no trimming or repair") {
     CHECK(split_text("\u00A0Hei\u3000", 40, true) == std::vector<std::string>{"Hei"});
     CHECK(split_text("Hei\xff", 40, true) == std::vector<std::string>{"Hei\uFFFD"});
     CHECK(split_text("\xed\xa0\x80", 40, false) == std::vector<std::string>{"\uFFFD\uFFFD\uFFFD"});
-    CHECK(split_text(std::string("a\0b", 3), 40, true) == std::vector<std::string>{std::string("a\0b", 3)});
+    const std::string with_nul("a\0b", 3);
+    CHECK(split_text(with_nul, 40, true) == std::vector<std::string>{with_nul});
     // More bytes than the limit, yet within it in units or code points: still one part.
-    CHECK(split_text("\u00e4\u00e4\u00e4", 3, true) == std::vector<std::string>{"\u00e4\u00e4\u00e4"});
+    CHECK(split_text("\u00e4\u00e4\u00e4", 3, true) ==
+          std::vector<std::string>{"\u00e4\u00e4\u00e4"});
     CHECK(split_text("\U0001F44B\U0001F44B", 2, false) ==
           std::vector<std::string>{"\U0001F44B\U0001F44B"});
     CHECK(split_text("\U0001F44B\U0001F44B", 2, true) ==

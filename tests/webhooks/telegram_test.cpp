@@ -323,7 +323,8 @@ TEST_CASE("Telegram bodies are byte for byte what nlohmann writes for the same o
           expected("@a\"b", "مرحبا 中文", buttons));
     CHECK(render_telegram("1", {"", {{"only", ""}}}).at(0) ==
           expected(1, "\u2026", {{"only", "only"}}));
-    CHECK(render_telegram_callback_answer("id\"\n") == json{{"callback_query_id", "id\"\n"}}.dump());
+    CHECK(render_telegram_callback_answer("id\"\n") ==
+          json{{"callback_query_id", "id\"\n"}}.dump());
 }
 
 TEST_CASE("the answerCallbackQuery body names the callback query") {
