@@ -28,13 +28,9 @@ conversation_state conversation_state::parse(const std::string& text) {
     const json_read::value* flow = j.find("flow");
     if (flow != nullptr && flow->is_object()) return parse_tree(text);  // the flows read a tree
     conversation_state s;
-    if (const auto* choices = j.find("choices"); choices != nullptr && choices->is_array()) {
-        std::size_t count = 0;
-        for (const auto* c = choices->first(); c != nullptr; c = choices->next(*c)) ++count;
-        s.choices.reserve(count);
+    if (const auto* choices = j.find("choices"); choices != nullptr && choices->is_array())
         for (const auto* c = choices->first(); c != nullptr; c = choices->next(*c))
             if (c->is_string()) s.choices.emplace_back(c->text());
-    }
     if (const auto* b = j.find("explicit_language"); b != nullptr && b->is_boolean())
         s.explicit_language = b->boolean();
     if (const auto* n = j.find("unsure"); n != nullptr && n->is_integer())

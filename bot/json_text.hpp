@@ -24,7 +24,9 @@ inline bool plain_ascii8(const unsigned char* p) {
     constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
     const auto zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
     const std::uint64_t control = (x - ones * 0x20) & ~x & highs;  // a byte below 0x20
-    return ((x & highs) | control | zero_byte(x ^ (ones * '"')) | zero_byte(x ^ (ones * '\\'))) == 0;
+    const std::uint64_t quote = zero_byte(x ^ (ones * '"'));
+    const std::uint64_t backslash = zero_byte(x ^ (ones * '\\'));
+    return ((x & highs) | control | quote | backslash) == 0;
 }
 
 }  // namespace opas::bot

@@ -38,7 +38,9 @@ private:
     // the messages a centre gets are the same few hundred. Emptied when full.
     struct text_hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
     };
     static constexpr std::size_t remembered = 4096;
     std::unordered_map<std::string, std::string, text_hash, std::equal_to<>> stems_;

@@ -197,8 +197,8 @@ word_breaker::~word_breaker() = default;
 
 namespace {
 
-// ICU's word rules count '@' among the letters (e-mail addresses and handles stay whole).
-bool is_ascii_letter(char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@'; }
+// A letter for ICU's word rules: A-Z, a-z and '@' (e-mail addresses and handles stay whole).
+bool is_word_letter(char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@'; }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Word tokens of printable ASCII without '_' (false for anything else, which ICU splits).
@@ -212,15 +212,15 @@ bool split_ascii(std::string_view s, std::vector<std::string>& out) {
     std::size_t begin = std::string_view::npos;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (is_ascii_letter(c) || is_ascii_digit(c)) {
+        if (is_word_letter(c) || is_ascii_digit(c)) {
             if (begin == std::string_view::npos) begin = i;
             continue;
         }
         if (begin != std::string_view::npos && i + 1 < s.size()) {
             const char before = s[i - 1];
             const char after = s[i + 1];
-            const bool between_letters = (c == '.' || c == '\'') && is_ascii_letter(before) &&
-                                         is_ascii_letter(after);
+            const bool between_letters = (c == '.' || c == '\'') && is_word_letter(before) &&
+                                         is_word_letter(after);
             const bool between_digits = (c == '.' || c == '\'' || c == ',' || c == ';') &&
                                         is_ascii_digit(before) && is_ascii_digit(after);
             if (between_letters || between_digits) continue;
