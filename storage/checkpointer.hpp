@@ -5,16 +5,20 @@
 // connection copies the WAL into the database (PASSIVE: never blocks the writer), at most
 // once a second.
 //
-// Under sustained overload (the webhook bench) a passive checkpoint never catches up with the
-// writer, so the WAL is not started over and grows until the load eases; then the thread's
-// next checkpoint completes, the following commit writes from the start of the file again,
-// and journal_size_limit (database.cpp) trims it. Forcing a restart from the writer bounded
-// the file at 16 MiB but raised p99 at 64 connections from 8 ms to 56 ms (README,
-// Performance), so the writer is never made to wait for a checkpoint.
+// The thread waits for a quiet moment (no commit for `quiet`) before it copies. A checkpoint
+// ends with an fsync of the database file, and one during a burst of commits delayed them:
+// p99 at 64 connections rose from 8 ms to 13-26 ms. So a burst writes on into the WAL, and
+// its pages are copied once it eases; past `cap_pages` the thread copies without waiting.
+// A copy that finds every frame in the database lets the writer's next transaction start the
+// WAL over, and journal_size_limit (database.cpp) trims the file. (Forcing that start-over
+// from the writer during a burst raised p99 to 56-60 ms: README, Performance.)
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,8 +27,14 @@ namespace opas::storage {
 
 class checkpointer {
 public:
+    struct limits {
+        int threshold_pages = 1000;            // WAL size that makes a checkpoint due
+        int cap_pages = 256 * 1024;            // 1 GiB of 4 KiB pages: copy without waiting
+        std::chrono::milliseconds quiet{20};   // no commit for this long: copy now
+    };
     // Takes over checkpointing for `writer` (a connection to `path` in WAL mode).
-    checkpointer(sqlite3* writer, std::string path, int threshold_pages = 1000);
+    checkpointer(sqlite3* writer, std::string path, limits lim);
+    checkpointer(sqlite3* writer, std::string path) : checkpointer(writer, path, limits{}) {}
     ~checkpointer();  // stops the thread after the checkpoint it is running
     checkpointer(const checkpointer&) = delete;
     checkpointer& operator=(const checkpointer&) = delete;
@@ -32,11 +42,14 @@ public:
 private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
     void run();
+    bool wait_until_quiet();  // false when stopping
 
     sqlite3* writer_;
     sqlite3* own_ = nullptr;  // this thread's connection
     std::string path_;
-    int threshold_pages_;
+    limits limits_;
+    std::atomic<int> wal_pages_{0};                // at the last commit
+    std::atomic<std::int64_t> last_commit_ns_{0};  // steady clock
     std::mutex mutex_;
     std::condition_variable wake_;
     bool due_ = false;
