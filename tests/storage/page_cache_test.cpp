@@ -74,6 +74,7 @@ TEST_CASE("the page cache layer skips truncations that drop nothing and keeps da
 TEST_CASE("the page cache layer passes on exactly the truncations that drop pages",
           "[storage][page_cache]") {
     REQUIRE(page_cache::install());
+    REQUIRE(sqlite3_initialize() == SQLITE_OK);  // runs the caches' xInit; no open did yet
     const sqlite3_pcache_methods2& m = page_cache::methods();
     sqlite3_pcache* cache = m.xCreate(4096, 64, 1);
     REQUIRE(cache != nullptr);
