@@ -16,25 +16,35 @@ std::int64_t now_ns() {
 
 }  // namespace
 
+// A connection of the thread's own, opened for one checkpoint and closed after it: one kept
+// open between checkpoints (with the WAL index mapped) made p99 at 2 connections 16-28 ms
+// instead of 0.9 ms, though it ran no statement. A connection learns that the file is in WAL
+// mode on its first read; until then its checkpoints find no WAL and copy nothing.
+sqlite3* checkpointer::open_own() const {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path_.c_str(), &db, flags, nullptr) != SQLITE_OK ||
+        sqlite3_exec(db, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr) !=
+            SQLITE_OK) {
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    sqlite3_busy_timeout(db, 1000);
+    return db;
+}
+
 checkpointer::checkpointer(sqlite3* writer, std::string path, limits lim)
     : writer_(writer), path_(std::move(path)), limits_(lim) {
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    // A connection learns that the file is in WAL mode on its first read; until then its
-    // checkpoints find no WAL and return at once, having copied nothing.
-    if (sqlite3_open_v2(path_.c_str(), &own_, flags, nullptr) != SQLITE_OK ||
-        sqlite3_exec(own_, "SELECT 1 FROM sqlite_schema LIMIT 1", nullptr, nullptr, nullptr) !=
-            SQLITE_OK) {
-        sqlite3_close_v2(own_);  // SQLite's automatic checkpoint stays in charge
-        own_ = nullptr;
-        return;
-    }
-    sqlite3_busy_timeout(own_, 1000);
+    sqlite3* probe = open_own();
+    if (!probe) return;  // SQLite's automatic checkpoint stays in charge
+    sqlite3_close_v2(probe);
+    started_ = true;
     sqlite3_wal_hook(writer_, &checkpointer::on_commit, this);  // replaces the automatic one
     thread_ = std::thread([this] { run(); });
 }
 
 checkpointer::~checkpointer() {
-    if (!own_) return;
+    if (!started_) return;
     sqlite3_wal_hook(writer_, nullptr, nullptr);
     {
         std::lock_guard lock(mutex_);
@@ -42,7 +52,6 @@ checkpointer::~checkpointer() {
     }
     wake_.notify_one();
     thread_.join();
-    sqlite3_close_v2(own_);
 }
 
 // On the writer's thread, after each commit: two stores, and a wake-up once the WAL is over
@@ -83,7 +92,10 @@ void checkpointer::run() {
         }
         if (!wait_until_quiet()) break;
         // A failure (busy, disk full) is retried at the next commit over the threshold.
-        sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (sqlite3* own = open_own()) {
+            sqlite3_wal_checkpoint_v2(own, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            sqlite3_close_v2(own);
+        }
         std::unique_lock lock(mutex_);
         due_ = false;
         // Rest before the next one (commits meanwhile only mark it due).

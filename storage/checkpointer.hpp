@@ -12,6 +12,10 @@
 // A copy that finds every frame in the database lets the writer's next transaction start the
 // WAL over, and journal_size_limit (database.cpp) trims the file. (Forcing that start-over
 // from the writer during a burst raised p99 to 56-60 ms: README, Performance.)
+//
+// Until November 2026 the thread's connection never read the file, so it never learned that
+// the file was in WAL mode and every checkpoint returned at once having copied nothing: the
+// WAL grew until the process exited. tests/storage/checkpointer_test.cpp guards that.
 
 #include <sqlite3.h>
 
@@ -30,7 +34,7 @@ public:
     struct limits {
         int threshold_pages = 1000;            // WAL size that makes a checkpoint due
         int cap_pages = 256 * 1024;            // 1 GiB of 4 KiB pages: copy without waiting
-        std::chrono::milliseconds quiet{20};   // no commit for this long: copy now
+        std::chrono::milliseconds quiet{250};  // no commit for this long: copy now
     };
     // Takes over checkpointing for `writer` (a connection to `path` in WAL mode).
     checkpointer(sqlite3* writer, std::string path, limits lim);
@@ -43,9 +47,10 @@ private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
     void run();
     bool wait_until_quiet();  // false when stopping
+    sqlite3* open_own() const;  // nullptr when the file cannot be opened and read
 
     sqlite3* writer_;
-    sqlite3* own_ = nullptr;  // this thread's connection
+    bool started_ = false;  // the hook and the thread are in place
     std::string path_;
     limits limits_;
     std::atomic<int> wal_pages_{0};                // at the last commit
