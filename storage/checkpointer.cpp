@@ -37,13 +37,12 @@ checkpointer::checkpointer(sqlite3* writer, std::string path, limits lim)
     sqlite3* probe = open_own();
     if (!probe) return;  // SQLite's automatic checkpoint stays in charge
     sqlite3_close_v2(probe);
-    started_ = true;
     sqlite3_wal_hook(writer_, &checkpointer::on_commit, this);  // replaces the automatic one
     thread_ = std::thread([this] { run(); });
 }
 
 checkpointer::~checkpointer() {
-    if (!started_) return;
+    if (!thread_.joinable()) return;  // never started
     sqlite3_wal_hook(writer_, nullptr, nullptr);
     {
         std::lock_guard lock(mutex_);

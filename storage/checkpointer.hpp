@@ -32,7 +32,7 @@ namespace opas::storage {
 class checkpointer {
 public:
     struct limits {
-        int threshold_pages = 1000;            // WAL size that makes a checkpoint due
+        int threshold_pages = 1000;  // WAL size that makes a checkpoint due
         // 4 GiB of 4 KiB pages: copy without waiting. With synchronous=NORMAL the WAL is not
         // synced until a checkpoint, which must first fsync all of it: past a 1 GiB cap (7.5 s
         // of the bench at 2 connections, about 8 frames a turn) p99 went from 0.9 to 20-117 ms.
@@ -49,11 +49,10 @@ public:
 private:
     static int on_commit(void* self, sqlite3* db, const char* schema, int wal_pages);
     void run();
-    bool wait_until_quiet();  // false when stopping
+    bool wait_until_quiet();    // false when stopping
     sqlite3* open_own() const;  // nullptr when the file cannot be opened and read
 
     sqlite3* writer_;
-    bool started_ = false;  // the hook and the thread are in place
     std::string path_;
     limits limits_;
     std::atomic<int> wal_pages_{0};                // at the last commit

@@ -13,8 +13,8 @@
 #include <system_error>
 
 #include "storage/database_impl.hpp"
-#include "storage/page_cache.hpp"
 #include "storage/keyed_hash.hpp"
+#include "storage/page_cache.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/wal_vfs.hpp"
@@ -181,7 +181,8 @@ result<std::unique_ptr<database>> database::open(const config& cfg) {
     // SQLite's allocation statistics take a global mutex on every malloc; nothing reads them.
     // Must precede the library's initialization (the first open); later calls are refused.
     [[maybe_unused]] static const int no_memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    [[maybe_unused]] static const bool layered = page_cache::install();  // page_cache.hpp
+    // Installed before main by page_cache.cpp; this call keeps that object in the link.
+    [[maybe_unused]] static const bool layered = page_cache::install();
     const bool memory = is_memory_path(cfg.path);
     if (!memory && !cfg.read_only) {
         if (auto s = create_parent_directory(cfg.path); !s.ok()) return s;

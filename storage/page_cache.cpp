@@ -105,9 +105,8 @@ void shrink(sqlite3_pcache* p) {
     if (base.xShrink) base.xShrink(of(p)->inner);
 }
 
-const sqlite3_pcache_methods2 layer{1,         nullptr,   init,  shutdown, create,
-                                   cachesize, pagecount, fetch, unpin,    rekey,
-                                   truncate,  destroy,   shrink};
+const sqlite3_pcache_methods2 layer{1,     nullptr, init,  shutdown, create,  cachesize, pagecount,
+                                    fetch, unpin,   rekey, truncate, destroy, shrink};
 
 bool install_once() {
     if (sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &base) != SQLITE_OK || !base.xCreate) {

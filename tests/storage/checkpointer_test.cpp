@@ -13,26 +13,26 @@
 #include "tests/storage/storage_fixture.hpp"
 
 using opas::storage::checkpointer;
+using opas::storage::test::raw_db;
 using opas::storage::test::temp_dir;
 
 namespace {
 
-struct writer_db {
-    sqlite3* db = nullptr;
-    explicit writer_db(const std::string& path) {
-        REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                nullptr) == SQLITE_OK);
-        REQUIRE(exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                     "PRAGMA journal_size_limit = 0; CREATE TABLE t (v BLOB)") == SQLITE_OK);
+// A file database in WAL mode with one table, written through `writer`.
+struct wal_file {
+    temp_dir dir;
+    std::string path = dir.file("c.db");
+    raw_db writer{path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE};
+    wal_file() {
+        writer.exec(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+            "PRAGMA journal_size_limit = 0; CREATE TABLE t (v BLOB)");
     }
-    ~writer_db() { sqlite3_close_v2(db); }
-    int exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
     // One commit of about `pages` pages.
     void commit_pages(int pages) {
-        REQUIRE(exec("BEGIN") == SQLITE_OK);
-        for (int i = 0; i < pages; ++i)
-            REQUIRE(exec("INSERT INTO t VALUES (randomblob(3500))") == SQLITE_OK);
-        REQUIRE(exec("COMMIT") == SQLITE_OK);
+        writer.exec("BEGIN");
+        for (int i = 0; i < pages; ++i) writer.exec("INSERT INTO t VALUES (randomblob(3500))");
+        writer.exec("COMMIT");
     }
 };
 
@@ -57,13 +57,12 @@ bool eventually(Done done) {
 
 TEST_CASE("a quiet writer's WAL is copied into the database and starts over",
           "[storage][checkpoint]") {
-    temp_dir dir;
-    const std::string path = dir.file("c.db");
-    writer_db w(path);
+    wal_file w;
+    const std::string& path = w.path;
     checkpointer::limits lim;
     lim.threshold_pages = 50;
     lim.quiet = std::chrono::milliseconds(20);
-    checkpointer c(w.db, path, lim);
+    checkpointer c(w.writer.get(), path, lim);
     const auto db_before = size_of(path);
     w.commit_pages(80);  // over the threshold
     REQUIRE(eventually([&] { return size_of(path) > db_before + 50 * 4096; }));
@@ -72,21 +71,20 @@ TEST_CASE("a quiet writer's WAL is copied into the database and starts over",
     const auto wal_full = size_of(path + "-wal");
     w.commit_pages(1);
     CHECK(size_of(path + "-wal") < wal_full / 4);
-    opas::storage::test::raw_db reader(path);
+    raw_db reader(path);
     CHECK(reader.text("SELECT count(*) FROM t") == "81");
     CHECK(reader.text("PRAGMA quick_check") == "ok");
 }
 
 TEST_CASE("during a burst nothing is copied until the WAL passes its cap",
           "[storage][checkpoint]") {
-    temp_dir dir;
-    const std::string path = dir.file("c.db");
-    writer_db w(path);
+    wal_file w;
+    const std::string& path = w.path;
     checkpointer::limits lim;
     lim.threshold_pages = 20;
     lim.cap_pages = 400;
     lim.quiet = std::chrono::seconds(10);  // the writer is never quiet in this test
-    checkpointer c(w.db, path, lim);
+    checkpointer c(w.writer.get(), path, lim);
     const auto db_before = size_of(path);
     for (int i = 0; i < 6; ++i) w.commit_pages(30);  // 180 pages: over the threshold
     std::this_thread::sleep_for(std::chrono::milliseconds(300));

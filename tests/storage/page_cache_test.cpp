@@ -4,7 +4,6 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <string>
 
 #include "storage/page_cache.hpp"
@@ -14,33 +13,23 @@ using opas::storage::test::raw_db;
 using opas::storage::test::temp_dir;
 namespace page_cache = opas::storage::page_cache;
 
-namespace {
-
-int run_sql(sqlite3* db, const std::string& sql) {
-    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-}
-
-}  // namespace
-
 TEST_CASE("the page cache layer skips truncations that drop nothing and keeps data intact",
           "[storage][page_cache]") {
     REQUIRE(page_cache::install());  // done before main; SQLite keeps it
     temp_dir dir;
     const std::string path = dir.file("p.db");
-    std::ofstream{path};  // an empty file is an empty database
-    raw_db w(path);
-    sqlite3* db = w.get();
-    REQUIRE(run_sql(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
-                        "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, v BLOB);"
-                        "CREATE INDEX t_by_k ON t (k)") == SQLITE_OK);
+    raw_db w(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    w.exec(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;"
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER, v BLOB);"
+        "CREATE INDEX t_by_k ON t (k)");
     const auto before = page_cache::truncation_counts();
     // Group commits with inserts at random places in an index: pages split and are swapped.
     for (int batch = 0; batch < 200; ++batch) {
-        REQUIRE(run_sql(db, "BEGIN") == SQLITE_OK);
+        w.exec("BEGIN");
         for (int i = 0; i < 50; ++i)
-            REQUIRE(run_sql(db, "INSERT INTO t (k, v) VALUES (random(), randomblob(300))") ==
-                    SQLITE_OK);
-        REQUIRE(run_sql(db, "COMMIT") == SQLITE_OK);
+            w.exec("INSERT INTO t (k, v) VALUES (random(), randomblob(300))");
+        w.exec("COMMIT");
     }
     const auto after = page_cache::truncation_counts();
     CHECK(after.truncations - before.truncations >= 200);
@@ -48,20 +37,16 @@ TEST_CASE("the page cache layer skips truncations that drop nothing and keeps da
 
     // A transaction that grows the file by thousands of pages, rolled back: those pages must
     // leave the cache, or later reads of the same page numbers would see them.
-    REQUIRE(run_sql(db, "BEGIN") == SQLITE_OK);
+    w.exec("BEGIN");
     for (int i = 0; i < 3000; ++i)
-        REQUIRE(run_sql(db, "INSERT INTO t (k, v) VALUES (random(), randomblob(1500))") ==
-                SQLITE_OK);
-    REQUIRE(run_sql(db, "ROLLBACK") == SQLITE_OK);
+        w.exec("INSERT INTO t (k, v) VALUES (random(), randomblob(1500))");
+    w.exec("ROLLBACK");
     // The same inside a transaction that commits: a savepoint rolled back.
-    REQUIRE(run_sql(db, "BEGIN; INSERT INTO t (k, v) VALUES (1, x'01'); SAVEPOINT s") ==
-            SQLITE_OK);
+    w.exec("BEGIN; INSERT INTO t (k, v) VALUES (1, x'01'); SAVEPOINT s");
     for (int i = 0; i < 2000; ++i)
-        REQUIRE(run_sql(db, "INSERT INTO t (k, v) VALUES (random(), randomblob(1500))") ==
-                SQLITE_OK);
-    REQUIRE(run_sql(db, "ROLLBACK TO s; RELEASE s; COMMIT") == SQLITE_OK);
-    for (int i = 0; i < 500; ++i)
-        REQUIRE(run_sql(db, "INSERT INTO t (k, v) VALUES (2, zeroblob(900))") == SQLITE_OK);
+        w.exec("INSERT INTO t (k, v) VALUES (random(), randomblob(1500))");
+    w.exec("ROLLBACK TO s; RELEASE s; COMMIT");
+    for (int i = 0; i < 500; ++i) w.exec("INSERT INTO t (k, v) VALUES (2, zeroblob(900))");
 
     CHECK(w.text("SELECT count(*) FROM t") == std::to_string(200 * 50 + 1 + 500));
     CHECK(w.text("SELECT count(*) FROM t WHERE k = 2 AND v = zeroblob(900)") == "500");

@@ -56,8 +56,8 @@ inline std::unique_ptr<database> open_ok(const config& cfg) {
 // A second, raw connection to look at the file from outside.
 class raw_db {
 public:
-    explicit raw_db(const std::string& path) {
-        REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    explicit raw_db(const std::string& path, int flags = SQLITE_OPEN_READWRITE) {
+        REQUIRE(sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) == SQLITE_OK);
     }
     ~raw_db() { sqlite3_close_v2(db_); }
     raw_db(const raw_db&) = delete;
